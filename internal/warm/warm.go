@@ -1,0 +1,23 @@
+package warm
+import (
+	_ "github.com/envoyproxy/go-control-plane/pkg/cache/v3"
+	_ "github.com/envoyproxy/go-control-plane/pkg/server/v3"
+	_ "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	_ "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	_ "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
+	_ "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
+	_ "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ext_proc/v3"
+	_ "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ratelimit/v3"
+	_ "github.com/envoyproxy/go-control-plane/envoy/service/ratelimit/v3"
+	_ "github.com/envoyproxy/go-control-plane/envoy/service/ext_proc/v3"
+	_ "github.com/hashicorp/go-memdb"
+	_ "github.com/spf13/viper"
+	_ "github.com/spf13/cobra"
+	_ "github.com/stretchr/testify/require"
+	_ "github.com/redis/rueidis"
+	_ "github.com/redis/go-redis/v9"
+	_ "github.com/alicebob/miniredis/v2"
+	_ "github.com/prometheus/client_golang/prometheus"
+	_ "github.com/fsnotify/fsnotify"
+	_ "gopkg.in/yaml.v3"
+)
