@@ -1,0 +1,140 @@
+package routes
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLoadExample(t *testing.T) {
+	f, err := Load("examples/magento.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, 1, f.Version)
+	assert.Equal(t, Address{Host: "0.0.0.0", Port: 10000}, f.Listen)
+	assert.Equal(t, "magento", f.Legacy)
+	require.Len(t, f.Routes, 3)
+	r := f.Routes[0]
+	assert.Equal(t, "product-api", r.Name)
+	assert.Equal(t, "/rest/V1/products", r.Match.Prefix)
+	assert.Equal(t, []string{"GET", "HEAD"}, r.Match.Methods)
+	assert.Equal(t, Percent(2500), r.Percent)
+	assert.Equal(t, &Sticky{Cookie: "PHPSESSID"}, r.Sticky)
+	assert.True(t, r.Fallback)
+	assert.Equal(t, "magento", r.Legacy)
+	assert.Equal(t, "X-Strangler-Preview", r.Preview.Header)
+	assert.Equal(t, Full, f.Routes[1].Percent)
+	b := f.Backends["magento"]
+	assert.Equal(t, "/health_check.php", b.HealthCheck.Path)
+	assert.True(t, b.Endpoints[0].IsIP())
+}
+
+const base = `version: 1
+listen: 0.0.0.0:10000
+legacy: magento
+backends:
+  magento: {endpoints: [magento.internal:80]}
+  catalog: {endpoints: [10.0.0.5:8080]}
+routes:
+`
+
+// errorsOf parses base+routes and returns the error lines.
+func errorsOf(t *testing.T, src string) []string {
+	t.Helper()
+	_, err := Parse("routes.yaml", []byte(src))
+	require.Error(t, err)
+	var es Errors
+	require.ErrorAs(t, err, &es)
+	return strings.Split(es.Error(), "\n")
+}
+
+func TestValidationMessages(t *testing.T) {
+	cases := map[string]struct {
+		src  string
+		want []string
+	}{
+		"unknown key": {base + "  - name: a\n    match: {prefix: /a}\n    to: catalog\n    percnt: 5\n",
+			[]string{`routes.yaml:11:5: routes[0] "a": percnt: unknown key (known keys: name, match, to, percent, sticky, fallback, preview, legacy)`}},
+		"unknown backend": {base + "  - name: a\n    match: {prefix: /a}\n    to: catlog\n",
+			[]string{`routes.yaml:10:9: routes[0] "a": to: unknown backend "catlog" (declared: catalog, magento)`}},
+		"percent decimals": {base + "  - name: a\n    match: {prefix: /a}\n    to: catalog\n    percent: 12.345\n",
+			[]string{`routes.yaml:11:14: routes[0] "a": percent: 12.345 has more than 2 decimals`}},
+		"percent range": {base + "  - name: a\n    match: {prefix: /a}\n    to: catalog\n    percent: 100.5\n",
+			[]string{`routes.yaml:11:14: routes[0] "a": percent: 100.5 is out of range 0..100`}},
+		"bad regex": {base + "  - name: a\n    match: {regex: '/a(['}\n    to: catalog\n",
+			[]string{`routes.yaml:9:20: routes[0] "a": match.regex: invalid RE2 regex: error parsing regexp: missing closing ]: ` + "`[`"}},
+		"two path kinds": {base + "  - name: a\n    match: {prefix: /a, path: /a/b}\n    to: catalog\n",
+			[]string{`routes.yaml:9:12: routes[0] "a": match: exactly one of prefix, path and regex is required (found 2)`}},
+		"fallback unsafe": {base + "  - name: a\n    match: {prefix: /a, methods: [GET, POST]}\n    to: catalog\n    fallback: true\n",
+			[]string{`routes.yaml:11:15: routes[0] "a": fallback: fallback retries on legacy, so it is not allowed with method POST (only GET, HEAD, OPTIONS)`}},
+		"fallback any method": {base + "  - name: a\n    match: {prefix: /a}\n    to: catalog\n    fallback: true\n",
+			[]string{`routes.yaml:11:15: routes[0] "a": fallback: fallback retries on legacy, so match.methods must be limited to GET, HEAD, OPTIONS`}},
+		"duplicate name": {base + "  - {name: a, match: {prefix: /a}, to: catalog}\n  - {name: a, match: {prefix: /b}, to: catalog}\n",
+			[]string{`routes.yaml:9:5: routes[1] "a": name: duplicate route name (first used by routes[0])`}},
+		"unreachable": {base + "  - {name: rest, match: {prefix: /rest}, to: catalog}\n  - {name: products, match: {prefix: /rest/V1/products, methods: [GET]}, to: catalog}\n",
+			[]string{`routes.yaml:9:29: routes[1] "products": match: unreachable: routes[0] "rest" (prefix /rest) above it matches every request this route matches; move this route above it or narrow that one`}},
+		"bad duration and address": {strings.Replace(base, "magento: {endpoints: [magento.internal:80]}", "magento: {endpoints: [magento.internal], timeout: 5 seconds}", 1),
+			[]string{`routes.yaml:5:25: backends.magento.endpoints[0]: "magento.internal" is not host:port`,
+				`routes.yaml:5:53: backends.magento.timeout: "5 seconds" is not a duration (use e.g. 500ms, 5s, 10m, 24h)`}},
+		"to is legacy": {base + "  - {name: a, match: {prefix: /a}, to: magento}\n",
+			[]string{`routes.yaml:8:40: routes[0] "a": to: "magento" is this route's legacy backend too; to must name the new service`}},
+		"sticky both": {base + "  - {name: a, match: {prefix: /a}, to: catalog, sticky: {cookie: s, header: X-C}}\n",
+			[]string{`routes.yaml:8:57: routes[0] "a": sticky: exactly one of cookie and header is required`}},
+		"lower-case method": {base + "  - {name: a, match: {prefix: /a, methods: [get]}, to: catalog}\n",
+			[]string{`routes.yaml:8:45: routes[0] "a": match.methods[0]: unknown method "get" (use upper case: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, CONNECT, TRACE)`}},
+		"bad name": {base + "  - {name: Product_API, match: {prefix: /a}, to: catalog}\n",
+			[]string{`routes.yaml:8:12: routes[0] "Product_API": name: must be lower-case letters, digits and '-' (at most 63, not starting or ending with '-')`}},
+		"missing top level": {"version: 1\nroutes: []\n",
+			[]string{`routes.yaml:1:1: listen is required (e.g. listen: 0.0.0.0:10000)`,
+				`routes.yaml:1:1: backends is required: at least the legacy backend`,
+				`routes.yaml:1:1: legacy is required: the backend that serves everything no route takes over`}},
+		"wrong version": {strings.Replace(base, "version: 1", "version: 2", 1),
+			[]string{`routes.yaml:1:10: version: 2 is out of range 1..1`}},
+		"syntax": {"version: 1\nlisten: [\n", []string{`routes.yaml:2:1: YAML syntax: line 2: did not find expected node content`}},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, c.want, errorsOf(t, c.src))
+		})
+	}
+}
+
+func TestAllErrorsAtOnce(t *testing.T) {
+	got := errorsOf(t, base+
+		"  - {name: a, match: {prefix: /a}, to: nope, percent: 101}\n"+
+		"  - {name: b, match: {prefix: /b}, to: catalog, colour: red}\n")
+	assert.Len(t, got, 3, strings.Join(got, "\n"))
+}
+
+func TestPercentIsExact(t *testing.T) {
+	for in, want := range map[string]Percent{"0": 0, "0.01": 1, "0.29": 29, "25": 2500, "33.33": 3333, "99.9": 9990, "100": 10000, "100.00": 10000, "5.50": 550} {
+		f, err := Parse("r.yaml", []byte(base+"  - {name: a, match: {prefix: /a}, to: catalog, percent: "+in+"}\n"))
+		require.NoError(t, err, in)
+		assert.Equal(t, want, f.Routes[0].Percent, in)
+	}
+}
+
+func TestReachabilityNarrowing(t *testing.T) {
+	// Each earlier route is narrower in some way, so the later one stays reachable.
+	ok := []string{
+		"  - {name: a, match: {prefix: /rest, methods: [POST]}, to: catalog}\n  - {name: b, match: {prefix: /rest/V1, methods: [GET]}, to: catalog}\n",
+		"  - {name: a, match: {prefix: /rest, headers: {Store: de}}, to: catalog}\n  - {name: b, match: {prefix: /rest/V1}, to: catalog}\n",
+		"  - {name: a, match: {prefix: /rest, host: a.example.com}, to: catalog}\n  - {name: b, match: {prefix: /rest/V1}, to: catalog}\n",
+		"  - {name: a, match: {path: /rest}, to: catalog}\n  - {name: b, match: {prefix: /rest}, to: catalog}\n",
+		"  - {name: a, match: {prefix: /rest/V1/products}, to: catalog}\n  - {name: b, match: {prefix: /rest}, to: catalog}\n",
+	}
+	for _, src := range ok {
+		_, err := Parse("r.yaml", []byte(base+src))
+		assert.NoError(t, err, src)
+	}
+	bad := []string{
+		"  - {name: a, match: {regex: '/rest/V1/products/[^/]+'}, to: catalog}\n  - {name: b, match: {path: /rest/V1/products/24-MB01}, to: catalog}\n",
+		"  - {name: a, match: {prefix: /rest, headers: {Store: de}}, to: catalog}\n  - {name: b, match: {prefix: /rest/V1, headers: {store: de, X: y}}, to: catalog}\n",
+		"  - {name: a, match: {prefix: /rest, methods: [GET, HEAD]}, to: catalog}\n  - {name: b, match: {prefix: /rest/V1, methods: [GET]}, to: catalog}\n",
+	}
+	for _, src := range bad {
+		_, err := Parse("r.yaml", []byte(base+src))
+		assert.ErrorContains(t, err, "unreachable", src)
+	}
+}
