@@ -1,0 +1,56 @@
+package controlplane
+
+import (
+	route "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+
+	"github.com/strangler-dev/strangler/routes"
+)
+
+// routeConfiguration is the whole routing table in one virtual host, in file
+// order (Envoy takes the first matching route): each route preceded by its
+// preview entries, and a final catch-all sending everything else to legacy,
+// so a request no route claims behaves exactly as before strangler.
+func routeConfiguration(f *routes.File) *route.RouteConfiguration {
+	entries := make([]*route.Route, 0, 3*len(f.Routes)+1)
+	for _, r := range f.Routes {
+		entries = append(entries, previewRoutes(f, r)...)
+		entries = append(entries, trafficRoute(f, r))
+	}
+	entries = append(entries, catchAll(f))
+	return &route.RouteConfiguration{
+		Name: RouteConfigName,
+		VirtualHosts: []*route.VirtualHost{{
+			Name:    VirtualHostName,
+			Domains: []string{"*"},
+			Routes:  entries,
+		}},
+	}
+}
+
+// trafficRoute is the route file's route itself: the split, stickiness and
+// the fallback retry.
+func trafficRoute(f *routes.File, r *routes.Route) *route.Route {
+	a := splitAction(f, r)
+	applySticky(a, r.Sticky)
+	// Only when the aggregate is in use: at 0 % the route is plain legacy and
+	// must not start retrying Magento's own errors. In a split the policy also
+	// covers the legacy share (Envoy has no per-weighted-cluster retry policy),
+	// so a failed legacy GET is retried once on legacy; the cluster's retry
+	// budget bounds that extra load.
+	if r.Fallback && r.Percent > 0 {
+		a.RetryPolicy = fallbackRetry()
+	}
+	return &route.Route{
+		Name:   RouteName(r),
+		Match:  routeMatch(r.Match),
+		Action: &route.Route_Route{Route: a},
+	}
+}
+
+func catchAll(f *routes.File) *route.Route {
+	return &route.Route{
+		Name:   CatchAllRouteName,
+		Match:  &route.RouteMatch{PathSpecifier: &route.RouteMatch_Prefix{Prefix: "/"}},
+		Action: &route.Route_Route{Route: clusterAction(ClusterName(f.Legacy), backendTimeout(f, f.Legacy))},
+	}
+}
