@@ -7,10 +7,6 @@ import (
 	bootstrap "github.com/envoyproxy/go-control-plane/envoy/config/bootstrap/v3"
 	cluster "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	core "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
-	upstreamhttp "github.com/envoyproxy/go-control-plane/envoy/extensions/upstreams/http/v3"
-	"google.golang.org/protobuf/types/known/anypb"
-	"google.golang.org/protobuf/types/known/durationpb"
-	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/strangler-dev/strangler/routes"
 )
@@ -56,32 +52,7 @@ func adsBootstrap(xds routes.Address, nodeID, nodeCluster string) *bootstrap.Boo
 	}
 }
 
-// xdsCluster reaches the control plane: gRPC needs HTTP/2, and STRICT_DNS
-// lets the address be a service name that moves. TCP keepalive lets Envoy
-// notice a control plane that vanished without closing the connection, and
-// reconnect, instead of waiting on a dead stream for hours.
+// xdsCluster reaches the control plane (see grpcCluster).
 func xdsCluster(xds routes.Address) *cluster.Cluster {
-	return &cluster.Cluster{
-		Name:                 XDSClusterName,
-		ConnectTimeout:       durationpb.New(connectTimeout),
-		ClusterDiscoveryType: &cluster.Cluster_Type{Type: cluster.Cluster_STRICT_DNS},
-		DnsLookupFamily:      cluster.Cluster_V4_PREFERRED,
-		LoadAssignment:       loadAssignment(XDSClusterName, []routes.Address{xds}),
-		TypedExtensionProtocolOptions: map[string]*anypb.Any{
-			httpProtocolOptionsKey: typed(&upstreamhttp.HttpProtocolOptions{
-				UpstreamProtocolOptions: &upstreamhttp.HttpProtocolOptions_ExplicitHttpConfig_{
-					ExplicitHttpConfig: &upstreamhttp.HttpProtocolOptions_ExplicitHttpConfig{
-						ProtocolConfig: &upstreamhttp.HttpProtocolOptions_ExplicitHttpConfig_Http2ProtocolOptions{
-							Http2ProtocolOptions: &core.Http2ProtocolOptions{},
-						},
-					},
-				},
-			}),
-		},
-		UpstreamConnectionOptions: &cluster.UpstreamConnectionOptions{TcpKeepalive: &core.TcpKeepalive{
-			KeepaliveTime:     wrapperspb.UInt32(30),
-			KeepaliveInterval: wrapperspb.UInt32(10),
-			KeepaliveProbes:   wrapperspb.UInt32(3),
-		}},
-	}
+	return grpcCluster(XDSClusterName, xds)
 }

@@ -26,6 +26,7 @@ var goldenCases = map[string]string{
 	"regex-and-path":      "testdata/regex-and-path.yaml",
 	"tls":                 "testdata/tls.yaml",
 	"dns-and-ip-backends": "testdata/dns-and-ip-backends.yaml",
+	"ratelimit":           "testdata/ratelimit.yaml",
 	"magento":             "../routes/examples/magento.yaml",
 }
 

@@ -13,10 +13,10 @@ import (
 func routeConfiguration(f *routes.File) *route.RouteConfiguration {
 	entries := make([]*route.Route, 0, 3*len(f.Routes)+1)
 	for _, r := range f.Routes {
-		entries = append(entries, previewRoutes(f, r)...)
-		entries = append(entries, trafficRoute(f, r))
+		own := append(previewRoutes(f, r), trafficRoute(f, r))
+		entries = append(entries, withRouteFeatures(f, r, own)...)
 	}
-	entries = append(entries, catchAll(f))
+	entries = append(entries, withRouteFeatures(f, nil, []*route.Route{catchAll(f)})...)
 	return &route.RouteConfiguration{
 		Name: RouteConfigName,
 		VirtualHosts: []*route.VirtualHost{{
@@ -53,4 +53,15 @@ func catchAll(f *routes.File) *route.Route {
 		Match:  &route.RouteMatch{PathSpecifier: &route.RouteMatch_Prefix{Prefix: "/"}},
 		Action: &route.Route_Route{Route: clusterAction(ClusterName(f.Legacy), backendTimeout(f, f.Legacy))},
 	}
+}
+
+// withRouteFeatures adds the edge features a route file route carries to all
+// of its entries (preview ones included: forcing a side must not bypass a
+// limit). A nil route is the catch-all.
+func withRouteFeatures(f *routes.File, r *routes.Route, entries []*route.Route) []*route.Route {
+	limits := routeRateLimits(f, r)
+	for _, e := range entries {
+		e.GetRoute().RateLimits = limits
+	}
+	return entries
 }

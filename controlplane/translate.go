@@ -46,6 +46,7 @@ func clusterResources(f *routes.File) (clusters, endpoints []types.Resource) {
 			endpoints = append(endpoints, cla)
 		}
 	}
+	clusters = append(clusters, serviceClusters(f)...)
 	seen := map[string]bool{}
 	for _, r := range f.Routes {
 		name := FallbackClusterName(r.To, r.Legacy)

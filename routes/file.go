@@ -16,7 +16,66 @@ type File struct {
 	XFFTrustedHops uint32
 	Backends       map[string]*Backend
 	Routes         []*Route // file order is match order
+
+	RateLimit     *RateLimitService // nil: no limits anywhere
+	Redis         Redis             // shared store of limits, cache and shadow reports
+	DefaultLimits []Limit           // for routes that set no limits of their own, and the catch-all
 }
+
+// RateLimitService is where strangler's rate limit service listens and where
+// Envoy reaches it.
+type RateLimitService struct {
+	Listen       Address       // where `strangler ratelimit` (or serve) listens
+	Address      Address       // where Envoy reaches it (cluster strangler_ratelimit)
+	OnRedisError string        // allow or deny when the decision cannot be made
+	Timeout      time.Duration // Envoy's wait for a decision (filter timeout)
+	RedisTimeout time.Duration // the service's own deadline for Redis
+}
+
+// Rate limit defaults.
+const (
+	DefaultRateLimitTimeout      = 20 * time.Millisecond
+	DefaultRateLimitRedisTimeout = 5 * time.Millisecond
+)
+
+// Redis is the one Redis setting. Both empty: an embedded in-process server.
+type Redis struct {
+	URL     string   // redis://host:port/db
+	Cluster []string // host:port seeds of a Redis Cluster
+}
+
+// Embedded reports whether strangler must start its own in-process Redis.
+func (r Redis) Embedded() bool { return r.URL == "" && len(r.Cluster) == 0 }
+
+// Limit is one global rate limit: Count requests per Period with a burst.
+type Limit struct {
+	ID     string // "<route>#<index>" or "_default#<index>": names the limit in Envoy's descriptor and in Redis
+	Group  string // route name or "_default": the Redis Cluster hash tag of the limit's keys
+	Per    LimitKey
+	Count  int64
+	Period time.Duration
+	Burst  int64 // requests allowed at once; 0 means Count
+	Shadow bool  // counted and reported, never rejects
+	Pos    Pos
+}
+
+// LimitKey says what a limit counts separately.
+type LimitKey struct {
+	Kind string // client_ip, header, cookie or route
+	Name string // header or cookie name
+}
+
+// Limit key kinds.
+const (
+	PerClientIP = "client_ip"
+	PerHeader   = "header"
+	PerCookie   = "cookie"
+	PerRoute    = "route"
+)
+
+// DefaultLimitGroup groups the top-level default limits. Route names cannot
+// contain '_', so it never collides with a route's group.
+const DefaultLimitGroup = "_default"
 
 // Address is a host:port pair. Host may be a DNS name or an IP literal.
 type Address struct {
@@ -38,6 +97,14 @@ type Backend struct {
 	Timeout     time.Duration // upstream request timeout for routes it serves; 0 means the default (15s)
 	TLS         bool          // upstream TLS with SNI = Endpoints[0].Host
 	Pos         Pos
+}
+
+// EffectiveLimits are the limits applied to the route's requests.
+func (r *Route) EffectiveLimits(f *File) []Limit {
+	if r.Limits != nil {
+		return r.Limits
+	}
+	return f.DefaultLimits
 }
 
 // DefaultTimeout is the upstream request timeout when a backend sets none;
@@ -64,6 +131,7 @@ type Route struct {
 	Sticky   *Sticky  // nil: each request decided on its own
 	Fallback bool     // a failing To degrades to Legacy
 	Preview  *Preview // nil: no forcing header
+	Limits   []Limit  // nil: the file's DefaultLimits; empty: none
 	Pos      Pos
 }
 

@@ -22,7 +22,8 @@ func Load(path string) (*File, error) {
 	return Parse(path, data)
 }
 
-var topKeys = []string{"version", "listen", "legacy", "xff_trusted_hops", "backends", "routes"}
+var topKeys = []string{"version", "listen", "legacy", "xff_trusted_hops", "backends", "routes",
+	"ratelimit", "redis", "limits"}
 
 // Parse validates route file content; path only names the file in errors.
 func Parse(path string, data []byte) (*File, error) {
@@ -89,6 +90,16 @@ func (d *decoder) decodeFile(n *yaml.Node) *File {
 	} else {
 		f.Legacy = d.backendRef(v, top.at("legacy"), f)
 	}
+	if v := fs["ratelimit"]; v != nil {
+		f.RateLimit = d.decodeRateLimit(v)
+	}
+	if v := fs["redis"]; v != nil {
+		f.Redis = d.decodeRedis(v)
+	}
+	if v := fs["limits"]; v != nil {
+		f.DefaultLimits = d.decodeLimits(v, top.at("limits"), DefaultLimitGroup)
+		d.needRateLimit(v, top.at("limits"), f)
+	}
 	if v := fs["routes"]; v != nil && v.Tag != "!!null" { // "routes:" alone: nothing moved yet
 		d.decodeRoutes(v, f)
 	}
@@ -114,4 +125,12 @@ func (d *decoder) backendRef(n *yaml.Node, l loc, f *File) string {
 		d.errorf(n, l, "unknown backend %q (declared: %s)", name, strings.Join(backendNames(f), ", "))
 	}
 	return name
+}
+
+// needRateLimit: limits are enforced by strangler's rate limit service, so
+// Envoy must be told where it is.
+func (d *decoder) needRateLimit(n *yaml.Node, l loc, f *File) {
+	if f.RateLimit == nil && len(n.Content) > 0 {
+		d.errorf(n, l, "limits need a top-level ratelimit block, e.g. ratelimit: {listen: 0.0.0.0:8081, address: 127.0.0.1:8081}")
+	}
 }

@@ -3,6 +3,7 @@ package routes
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -55,7 +56,7 @@ func TestValidationMessages(t *testing.T) {
 		want []string
 	}{
 		"unknown key": {base + "  - name: a\n    match: {prefix: /a}\n    to: catalog\n    percnt: 5\n",
-			[]string{`routes.yaml:11:5: routes[0] "a": percnt: unknown key (known keys: name, match, to, percent, sticky, fallback, preview, legacy)`}},
+			[]string{`routes.yaml:11:5: routes[0] "a": percnt: unknown key (known keys: name, match, to, percent, sticky, fallback, preview, legacy, limits)`}},
 		"unknown backend": {base + "  - name: a\n    match: {prefix: /a}\n    to: catlog\n",
 			[]string{`routes.yaml:10:9: routes[0] "a": to: unknown backend "catlog" (declared: catalog, magento)`}},
 		"percent decimals": {base + "  - name: a\n    match: {prefix: /a}\n    to: catalog\n    percent: 12.345\n",
@@ -137,4 +138,41 @@ func TestReachabilityNarrowing(t *testing.T) {
 		_, err := Parse("r.yaml", []byte(base+src))
 		assert.ErrorContains(t, err, "unreachable", src)
 	}
+}
+
+func TestLimits(t *testing.T) {
+	src := strings.Replace(base, "routes:\n", `ratelimit: {listen: 0.0.0.0:8081, address: ratelimit.internal:8081, on_redis_error: deny, timeout: 25ms}
+redis: {address: redis://redis.internal:6379/0}
+limits:
+  - {per: client_ip, rate: 100/s, burst: 200}
+routes:
+`, 1) + `  - name: product-api
+    match: {prefix: /rest/V1/products}
+    to: catalog
+    limits:
+      - {per: client_ip, rate: 50/s, burst: 100}
+      - {per: header:X-Api-Key, rate: 1000/m, burst: 50}
+      - {per: route, rate: 2000/s, burst: 500, shadow: true}
+  - {name: cart, match: {prefix: /rest/V1/carts}, to: catalog}
+  - {name: health, match: {path: /health_check.php}, to: catalog, limits: []}
+`
+	f, err := Parse("r.yaml", []byte(src))
+	require.NoError(t, err)
+	assert.Equal(t, &RateLimitService{Listen: Address{"0.0.0.0", 8081}, Address: Address{"ratelimit.internal", 8081},
+		OnRedisError: "deny", Timeout: 25 * time.Millisecond, RedisTimeout: DefaultRateLimitRedisTimeout}, f.RateLimit)
+	assert.Equal(t, "redis://redis.internal:6379/0", f.Redis.URL)
+	p := f.Routes[0].EffectiveLimits(f)
+	require.Len(t, p, 3)
+	assert.Equal(t, Limit{ID: "product-api#1", Group: "product-api", Per: LimitKey{PerHeader, "X-Api-Key"}, Count: 1000,
+		Period: time.Minute, Burst: 50, Pos: Pos{17, 9}}, p[1])
+	assert.True(t, p[2].Shadow)
+	assert.Equal(t, []Limit{{ID: "_default#0", Group: "_default", Per: LimitKey{Kind: PerClientIP}, Count: 100,
+		Period: time.Second, Burst: 200, Pos: Pos{10, 5}}}, f.Routes[1].EffectiveLimits(f))
+	assert.Empty(t, f.Routes[2].EffectiveLimits(f), "limits: [] opts out of the defaults")
+
+	assert.Equal(t, []string{
+		`routes.yaml:8:57: routes[0] "a": limits: limits need a top-level ratelimit block, e.g. ratelimit: {listen: 0.0.0.0:8081, address: 127.0.0.1:8081}`,
+		`routes.yaml:8:64: routes[0] "a": limits[0].per: "ip": want client_ip, header:NAME, cookie:NAME or route`,
+		`routes.yaml:8:74: routes[0] "a": limits[0].rate: "50/d" is not a rate (N/s, N/m or N/h)`,
+	}, errorsOf(t, base+"  - {name: a, match: {prefix: /a}, to: catalog, limits: [{per: ip, rate: 50/d}]}\n"))
 }

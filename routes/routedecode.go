@@ -10,7 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var routeKeys = []string{"name", "match", "to", "percent", "sticky", "fallback", "preview", "legacy"}
+var routeKeys = []string{"name", "match", "to", "percent", "sticky", "fallback", "preview", "legacy", "limits"}
 
 func (d *decoder) decodeRoutes(n *yaml.Node, f *File) {
 	items := d.list(n, loc{route: -1, field: "routes"})
@@ -78,6 +78,10 @@ func (d *decoder) decodeRoute(n *yaml.Node, i int, f *File) *Route {
 		} else if pf != nil {
 			d.errorf(v, l.at("preview"), "header is required (e.g. {header: X-Strangler-Preview})")
 		}
+	}
+	if v := fs["limits"]; v != nil {
+		r.Limits = d.decodeLimits(v, l.at("limits"), r.Name)
+		d.needRateLimit(v, l.at("limits"), f)
 	}
 	return r
 }
