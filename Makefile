@@ -1,0 +1,27 @@
+# The two set-up commands: `make run` and `make test`.
+export GOFLAGS := -mod=mod
+GO ?= go
+ROUTES ?= routes/examples/magento.yaml
+
+.PHONY: run test bench build vet fuzz golden
+
+run: ## strangler serve on the example route file, everything embedded
+	$(GO) run ./cmd/strangler serve --routes $(ROUTES)
+
+test: vet ## vet, then every test with the race detector
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+vet:
+	$(GO) vet ./...
+
+bench: ## benchmarks and load tests that print figures
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+
+build:
+	$(GO) build -o bin/strangler ./cmd/strangler
+
+fuzz: ## a short run of each fuzz target
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./routes
+
+golden: ## regenerate golden files; review the diff before committing
+	$(GO) test ./controlplane/... -run Golden -update

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/strangler-dev/strangler/controlplane/serve"
+)
+
+func newServeCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve --routes FILE",
+		Short: "Run the control plane: watch the route file and serve it to Envoy over ADS, with the admin API",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v, err := settings(cmd)
+			if err != nil {
+				return err
+			}
+			path := v.GetString("routes")
+			if path == "" {
+				return errors.New("--routes is required (or STRANGLER_ROUTES)")
+			}
+			if _, err := os.Stat(path); err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel(v.GetString("log-level"))}))
+			return serve.Run(ctx, serve.Options{
+				RoutesPath: path, XDSAddr: v.GetString("xds-addr"), AdminAddr: v.GetString("admin-addr"), Logger: log,
+			})
+		},
+	}
+	cmd.Flags().String("routes", "", "route file to serve (watched; edits apply without restart)")
+	cmd.Flags().String("xds-addr", ":18000", "gRPC address of the xDS (ADS) server")
+	cmd.Flags().String("admin-addr", ":9000", "HTTP address of the admin API and /metrics")
+	cmd.Flags().String("log-level", "info", "debug, info, warn or error")
+	return cmd
+}
+
+func logLevel(s string) slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}

@@ -1,0 +1,40 @@
+package serve
+
+import "github.com/strangler-dev/strangler/routes"
+
+// RouteView is one route as the admin API shows it.
+type RouteView struct {
+	Name     string  `json:"name"`
+	Index    int     `json:"index"`
+	Match    string  `json:"match"`
+	To       string  `json:"to"`
+	Legacy   string  `json:"legacy"`
+	Percent  float64 `json:"percent"`
+	Sticky   string  `json:"sticky,omitempty"` // "cookie:PHPSESSID" or "header:X-Customer-Id"
+	Fallback bool    `json:"fallback"`
+	Preview  string  `json:"preview_header,omitempty"`
+}
+
+// RouteViews lists the served routes in match order.
+func RouteViews(s *routes.Store) []RouteView {
+	f := s.File(nil)
+	if f == nil {
+		return []RouteView{}
+	}
+	out := make([]RouteView, 0, len(f.Routes))
+	for _, r := range f.Routes {
+		v := RouteView{Name: r.Name, Index: r.Index, Match: r.Match.Describe(), To: r.To, Legacy: r.Legacy,
+			Percent: r.Percent.Float(), Fallback: r.Fallback}
+		if r.Sticky != nil {
+			v.Sticky = "cookie:" + r.Sticky.Cookie
+			if r.Sticky.Header != "" {
+				v.Sticky = "header:" + r.Sticky.Header
+			}
+		}
+		if r.Preview != nil {
+			v.Preview = r.Preview.Header
+		}
+		out = append(out, v)
+	}
+	return out
+}
