@@ -77,13 +77,13 @@ func RenderYAML(res *Resources) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return jsonToYAML(js)
+	return ToYAML(js)
 }
 
-// jsonToYAML re-encodes JSON (which is YAML) in block style: decoding into a
+// ToYAML re-encodes JSON (which is YAML) in block style, for people: decoding into a
 // yaml.Node keeps key order, and clearing the flow and quoting styles lets
 // the encoder quote only what needs it.
-func jsonToYAML(js []byte) ([]byte, error) {
+func ToYAML(js []byte) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(js, &doc); err != nil {
 		return nil, fmt.Errorf("render yaml: %w", err)
