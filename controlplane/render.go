@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/envoyproxy/go-control-plane/pkg/cache/types"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/anypb"
 	"gopkg.in/yaml.v3"
 )
 
@@ -16,58 +16,63 @@ import (
 // YAML configs spell them, so the output can be read against the docs.
 var jsonOptions = protojson.MarshalOptions{UseProtoNames: true}
 
-// rendered is the JSON document Render writes; field order is xDS order.
-type rendered struct {
-	Listeners []json.RawMessage `json:"listeners"`
-	Routes    []json.RawMessage `json:"routes"`
-	Clusters  []json.RawMessage `json:"clusters"`
-	Endpoints []json.RawMessage `json:"endpoints"`
-}
 
 // Render writes resources as one JSON object for people and golden files:
-// each resource as protojson of an Any, so "@type" names its proto. protojson
-// deliberately varies its whitespace from run to run; re-indenting through
-// encoding/json makes the bytes depend on the content only.
+// each resource in protojson with "@type" naming its proto, as an Any would
+// render it. protojson deliberately varies its whitespace from run to run;
+// re-indenting every resource makes the bytes depend on the content only.
+// Resources are marshalled directly and "@type" spliced in, rather than
+// packed into an Any first, which would marshal each one twice.
 func Render(res *Resources) ([]byte, error) {
-	var doc rendered
-	var err error
-	for _, part := range []struct {
-		dst *[]json.RawMessage
-		src []types.Resource
-	}{{&doc.Listeners, res.Listeners}, {&doc.Routes, res.Routes}, {&doc.Clusters, res.Clusters}, {&doc.Endpoints, res.Endpoints}} {
-		if *part.dst, err = renderList(part.src); err != nil {
-			return nil, err
+	var out bytes.Buffer
+	out.WriteString("{")
+	for i, part := range []struct {
+		key  string
+		list []types.Resource
+	}{{"listeners", res.Listeners}, {"routes", res.Routes}, {"clusters", res.Clusters}, {"endpoints", res.Endpoints}} {
+		if i > 0 {
+			out.WriteString(",")
 		}
+		fmt.Fprintf(&out, "\n  %q: [", part.key)
+		for j, r := range part.list {
+			if j > 0 {
+				out.WriteString(",")
+			}
+			out.WriteString("\n    ")
+			if err := writeResource(&out, r); err != nil {
+				return nil, err
+			}
+		}
+		if len(part.list) > 0 {
+			out.WriteString("\n  ")
+		}
+		out.WriteString("]")
 	}
-	out, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-	return append(out, '\n'), nil
+	out.WriteString("\n}\n")
+	return out.Bytes(), nil
 }
 
-func renderList(rs []types.Resource) ([]json.RawMessage, error) {
-	out := make([]json.RawMessage, 0, len(rs))
-	for _, r := range rs {
-		b, err := marshalAny(r)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, nil
-}
-
-func marshalAny(m proto.Message) (json.RawMessage, error) {
-	a, err := anypb.New(m)
+// writeResource writes one resource as {"@type": ..., fields...}, indented
+// to sit inside Render's lists.
+func writeResource(out *bytes.Buffer, m proto.Message) error {
+	raw, err := jsonOptions.Marshal(m)
 	if err != nil {
-		return nil, fmt.Errorf("render %T: %w", m, err)
+		return fmt.Errorf("render %T: %w", m, err)
 	}
-	b, err := jsonOptions.Marshal(a)
-	if err != nil {
-		return nil, fmt.Errorf("render %T: %w", m, err)
+	typeURL := "type.googleapis.com/" + string(m.ProtoReflect().Descriptor().FullName())
+	withType := make([]byte, 0, len(raw)+len(typeURL)+16)
+	withType = append(withType, `{"@type":`...)
+	withType = strconv.AppendQuote(withType, typeURL)
+	if body := bytes.TrimSpace(raw[1:]); len(body) > 1 { // raw is {...}; an empty message has no fields
+		withType = append(withType, ',')
+		withType = append(withType, body...)
+	} else {
+		withType = append(withType, '}')
 	}
-	return b, nil
+	if err := json.Indent(out, withType, "    ", "  "); err != nil {
+		return fmt.Errorf("render %T: %w", m, err)
+	}
+	return nil
 }
 
 // RenderYAML is Render as YAML, for reading alongside Envoy's docs, which use

@@ -30,8 +30,19 @@ func Watch(ctx context.Context, path string, debounce time.Duration, fn func(*Fi
 		return fmt.Errorf("watch %s: %w", path, err)
 	}
 	var last [sha256.Size]byte
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	waitedOnEmpty := false
 	reload := func() {
 		data, err := os.ReadFile(path)
+		// A writer that truncates and then writes leaves the file empty for a
+		// moment; look again once before reporting an empty file.
+		if err == nil && len(data) == 0 && !waitedOnEmpty {
+			waitedOnEmpty = true
+			timer.Reset(debounce)
+			return
+		}
+		waitedOnEmpty = false
 		if err != nil {
 			fn(nil, fmt.Errorf("read route file: %w", err))
 			last = [sha256.Size]byte{}
@@ -45,8 +56,6 @@ func Watch(ctx context.Context, path string, debounce time.Duration, fn func(*Fi
 		fn(Parse(path, data))
 	}
 	reload()
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():

@@ -27,7 +27,7 @@ func watchFile(t *testing.T, content string) (string, <-chan result) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		assert.NoError(t, Watch(ctx, path, 20*time.Millisecond, func(f *File, err error) { results <- result{f, err} }))
+		assert.NoError(t, Watch(ctx, path, DefaultDebounce, func(f *File, err error) { results <- result{f, err} }))
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	return path, results
@@ -60,7 +60,8 @@ func TestWatchReloadsOnRenameSave(t *testing.T) {
 	assert.Equal(t, Percent(5000), r.f.Routes[0].Percent)
 
 	// A broken save is reported, not swallowed.
-	require.NoError(t, os.WriteFile(path, []byte(strings.Replace(src, "percent: 10", "percent: 500", 1)), 0o644))
+	require.NoError(t, os.WriteFile(tmp, []byte(strings.Replace(src, "percent: 10", "percent: 500", 1)), 0o644))
+	require.NoError(t, os.Rename(tmp, path))
 	r = next(t, results)
 	assert.Nil(t, r.f)
 	assert.ErrorContains(t, r.err, "percent: 500 is out of range 0..100")
@@ -71,7 +72,10 @@ func TestWatchSkipsIdenticalContent(t *testing.T) {
 	path, results := watchFile(t, src)
 	next(t, results)
 	require.NoError(t, os.WriteFile(path, []byte(src), 0o644)) // touch, same bytes
-	require.NoError(t, os.WriteFile(path, []byte(src+"# comment\n"), 0o644))
+	time.Sleep(3 * DefaultDebounce)                             // the touch is seen and skipped
+	tmp := path + ".swp"
+	require.NoError(t, os.WriteFile(tmp, []byte(src+"# comment\n"), 0o644))
+	require.NoError(t, os.Rename(tmp, path))
 	r := next(t, results)
 	require.NoError(t, r.err)
 	select {
