@@ -16,7 +16,6 @@ import (
 // YAML configs spell them, so the output can be read against the docs.
 var jsonOptions = protojson.MarshalOptions{UseProtoNames: true}
 
-
 // Render writes resources as one JSON object for people and golden files:
 // each resource in protojson with "@type" naming its proto, as an Any would
 // render it. protojson deliberately varies its whitespace from run to run;

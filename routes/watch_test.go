@@ -72,7 +72,7 @@ func TestWatchSkipsIdenticalContent(t *testing.T) {
 	path, results := watchFile(t, src)
 	next(t, results)
 	require.NoError(t, os.WriteFile(path, []byte(src), 0o644)) // touch, same bytes
-	time.Sleep(3 * DefaultDebounce)                             // the touch is seen and skipped
+	time.Sleep(3 * DefaultDebounce)                            // the touch is seen and skipped
 	tmp := path + ".swp"
 	require.NoError(t, os.WriteFile(tmp, []byte(src+"# comment\n"), 0o644))
 	require.NoError(t, os.Rename(tmp, path))
