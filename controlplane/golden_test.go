@@ -27,6 +27,7 @@ var goldenCases = map[string]string{
 	"tls":                 "testdata/tls.yaml",
 	"dns-and-ip-backends": "testdata/dns-and-ip-backends.yaml",
 	"ratelimit":           "testdata/ratelimit.yaml",
+	"shadow":              "testdata/shadow.yaml",
 	"magento":             "../routes/examples/magento.yaml",
 }
 

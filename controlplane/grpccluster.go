@@ -1,6 +1,8 @@
 package controlplane
 
 import (
+	"time"
+
 	cluster "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	core "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	upstreamhttp "github.com/envoyproxy/go-control-plane/envoy/extensions/upstreams/http/v3"
@@ -56,5 +58,21 @@ func serviceClusters(f *routes.File) []types.Resource {
 	if f.RateLimit != nil {
 		out = append(out, grpcCluster(RateLimitClusterName, f.RateLimit.Address))
 	}
+	if f.ShadowService != nil && shadowed(f) {
+		out = append(out, grpcCluster(ShadowCaptureClusterName, f.ShadowService.Address), mirrorCluster(f.ShadowService.Address))
+	}
 	return out
+}
+
+// mirrorCluster receives the request mirror: plain HTTP/1.1, short connect
+// timeout, since a mirror nobody waits for must not pile up connections.
+func mirrorCluster(addr routes.Address) *cluster.Cluster {
+	return &cluster.Cluster{
+		Name:                 ShadowClusterName,
+		ConnectTimeout:       durationpb.New(time.Second),
+		ClusterDiscoveryType: &cluster.Cluster_Type{Type: cluster.Cluster_STRICT_DNS},
+		DnsLookupFamily:      cluster.Cluster_V4_PREFERRED,
+		LoadAssignment:       loadAssignment(ShadowClusterName, []routes.Address{addr}),
+		CircuitBreakers:      circuitBreakers(),
+	}
 }

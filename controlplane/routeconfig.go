@@ -13,7 +13,12 @@ import (
 func routeConfiguration(f *routes.File) *route.RouteConfiguration {
 	entries := make([]*route.Route, 0, 3*len(f.Routes)+1)
 	for _, r := range f.Routes {
-		own := append(previewRoutes(f, r), trafficRoute(f, r))
+		traffic := trafficRoute(f, r)
+		own := previewRoutes(f, r)
+		if sampled := shadowRoute(f, r, traffic); sampled != nil {
+			own = append(own, sampled)
+		}
+		own = append(own, traffic)
 		entries = append(entries, withRouteFeatures(f, r, own)...)
 	}
 	entries = append(entries, withRouteFeatures(f, nil, []*route.Route{catchAll(f)})...)
@@ -23,6 +28,8 @@ func routeConfiguration(f *routes.File) *route.RouteConfiguration {
 			Name:    VirtualHostName,
 			Domains: []string{"*"},
 			Routes:  entries,
+			// Only when a shadowed route can fall back (see markSides).
+			IncludeAttemptCountInResponse: shadowFallback(f),
 		}},
 	}
 }

@@ -20,6 +20,29 @@ type File struct {
 	RateLimit     *RateLimitService // nil: no limits anywhere
 	Redis         Redis             // shared store of limits, cache and shadow reports
 	DefaultLimits []Limit           // for routes that set no limits of their own, and the catch-all
+
+	ShadowService *ShadowService // nil: no route is shadowed
+}
+
+// ShadowService is where strangler's shadow receiver listens and where Envoy
+// reaches it (the request mirror over HTTP/1.1 and the response capture over
+// gRPC share the one address).
+type ShadowService struct {
+	Listen  Address
+	Address Address
+}
+
+// Shadow compares a sample of a route's traffic: the response the user got
+// with the one the other side gives for the same request.
+type Shadow struct {
+	Percent      Percent  // share of matching requests compared
+	Methods      []string // default GET, HEAD
+	AllowWrites  bool     // methods other than GET/HEAD/OPTIONS may be mirrored
+	Ignore       []string // header:NAME or body:JSONPath
+	Unordered    []string // body arrays compared as multisets
+	Tolerance    map[string]float64
+	Redact       []string // never stored in clear
+	NoisePercent Percent  // share of anonymous GETs sent to legacy a second time, to learn noise
 }
 
 // RateLimitService is where strangler's rate limit service listens and where
@@ -132,6 +155,7 @@ type Route struct {
 	Fallback bool     // a failing To degrades to Legacy
 	Preview  *Preview // nil: no forcing header
 	Limits   []Limit  // nil: the file's DefaultLimits; empty: none
+	Shadow   *Shadow  // nil: not compared
 	Pos      Pos
 }
 

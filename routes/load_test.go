@@ -56,7 +56,7 @@ func TestValidationMessages(t *testing.T) {
 		want []string
 	}{
 		"unknown key": {base + "  - name: a\n    match: {prefix: /a}\n    to: catalog\n    percnt: 5\n",
-			[]string{`routes.yaml:11:5: routes[0] "a": percnt: unknown key (known keys: name, match, to, percent, sticky, fallback, preview, legacy, limits)`}},
+			[]string{`routes.yaml:11:5: routes[0] "a": percnt: unknown key (known keys: name, match, to, percent, sticky, fallback, preview, legacy, limits, shadow)`}},
 		"unknown backend": {base + "  - name: a\n    match: {prefix: /a}\n    to: catlog\n",
 			[]string{`routes.yaml:10:9: routes[0] "a": to: unknown backend "catlog" (declared: catalog, magento)`}},
 		"percent decimals": {base + "  - name: a\n    match: {prefix: /a}\n    to: catalog\n    percent: 12.345\n",
@@ -175,4 +175,42 @@ routes:
 		`routes.yaml:8:64: routes[0] "a": limits[0].per: "ip": want client_ip, header:NAME, cookie:NAME or route`,
 		`routes.yaml:8:74: routes[0] "a": limits[0].rate: "50/d" is not a rate (N/s, N/m or N/h)`,
 	}, errorsOf(t, base+"  - {name: a, match: {prefix: /a}, to: catalog, limits: [{per: ip, rate: 50/d}]}\n"))
+}
+
+func TestShadow(t *testing.T) {
+	src := strings.Replace(base, "routes:\n", "shadow_service: {listen: 0.0.0.0:9100, address: shadow.internal:9100}\nroutes:\n", 1) + `  - name: product-api
+    match: {prefix: /rest/V1/products, methods: [GET, HEAD]}
+    to: catalog
+    shadow:
+      percent: 10
+      ignore: [header:Date, body:$.updated_at, "body:$.items[*].extension_attributes.stock_item.item_id"]
+      unordered: [body:$.items]
+      tolerance: {body:$..price: 0.005}
+      redact: [body:$..email, header:Authorization]
+      noise_percent: 1
+`
+	f, err := Parse("r.yaml", []byte(src))
+	require.NoError(t, err)
+	s := f.Routes[0].Shadow
+	require.NotNil(t, s)
+	assert.Equal(t, Percent(1000), s.Percent)
+	assert.Equal(t, []string{"GET", "HEAD"}, s.Methods)
+	assert.Equal(t, map[string]float64{"body:$..price": 0.005}, s.Tolerance)
+	assert.Equal(t, Percent(100), s.NoisePercent)
+	assert.Equal(t, Address{"shadow.internal", 9100}, f.ShadowService.Address)
+
+	got := errorsOf(t, src+`  - name: orders
+    match: {prefix: /rest/V1/orders, methods: [GET]}
+    to: catalog
+    shadow: {percent: 5, methods: [POST], ignore: ["body:$.items["], tolerance: {body:$.x: -1}}
+`)
+	assert.Equal(t, []string{
+		`routes.yaml:22:35: routes[1] "orders": shadow.methods: POST changes state: comparing it runs it twice; set allow_writes: true only if the new side is a dry run`,
+		`routes.yaml:22:35: routes[1] "orders": shadow.methods: POST is not among the route's match.methods, so it is never compared`,
+		`routes.yaml:22:52: routes[1] "orders": shadow.ignore[0]: ignore: body:$.items[: unclosed '['`,
+		`routes.yaml:22:92: routes[1] "orders": shadow.tolerance.body:$.x: "-1" is not a tolerance (a number >= 0)`,
+	}, got)
+
+	noService := base + "  - {name: a, match: {prefix: /a}, to: catalog, shadow: {percent: 1}}\n"
+	assert.Contains(t, strings.Join(errorsOf(t, noService), "\n"), "shadow needs a top-level shadow_service block")
 }

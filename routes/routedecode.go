@@ -10,7 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var routeKeys = []string{"name", "match", "to", "percent", "sticky", "fallback", "preview", "legacy", "limits"}
+var routeKeys = []string{"name", "match", "to", "percent", "sticky", "fallback", "preview", "legacy", "limits", "shadow"}
 
 func (d *decoder) decodeRoutes(n *yaml.Node, f *File) {
 	items := d.list(n, loc{route: -1, field: "routes"})
@@ -82,6 +82,9 @@ func (d *decoder) decodeRoute(n *yaml.Node, i int, f *File) *Route {
 	if v := fs["limits"]; v != nil {
 		r.Limits = d.decodeLimits(v, l.at("limits"), r.Name)
 		d.needRateLimit(v, l.at("limits"), f)
+	}
+	if v := fs["shadow"]; v != nil {
+		r.Shadow = d.decodeShadow(v, l.at("shadow"), f, r)
 	}
 	return r
 }
