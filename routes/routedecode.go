@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"sort"
@@ -186,31 +187,37 @@ func (d *decoder) headers(n *yaml.Node, l loc) []HeaderMatch {
 
 var percentPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
-// percent reads 0..100 with at most two decimals into basis points, exactly:
-// parsing as a float would turn 0.29 into 28 basis points.
-func (d *decoder) percent(n *yaml.Node, l loc) Percent {
-	s, ok := d.scalar(n, l, "a number from 0 to 100")
-	if !ok {
-		return 0
-	}
-	s = strings.TrimSpace(s)
+// ParsePercent reads 0..100 with at most two decimals ("25", "0.5", "25%")
+// into basis points, exactly: parsing as a float would turn 0.29 into 28
+// basis points.
+func ParsePercent(s string) (Percent, error) {
+	s = strings.TrimSuffix(strings.TrimSpace(s), "%")
 	if !percentPattern.MatchString(s) {
-		d.errorf(n, l, "%q is not a number from 0 to 100", s)
-		return 0
+		return 0, fmt.Errorf("%q is not a number from 0 to 100", s)
 	}
 	whole, frac, _ := strings.Cut(s, ".")
 	if len(frac) > 2 && strings.TrimRight(frac[2:], "0") != "" {
-		d.errorf(n, l, "%s has more than 2 decimals", s)
-		return 0
+		return 0, fmt.Errorf("%s has more than 2 decimals", s)
 	}
 	frac = (frac + "00")[:2]
 	w, err := strconv.ParseUint(whole, 10, 32)
 	fr, _ := strconv.ParseUint(frac, 10, 32)
 	if err != nil || w > 100 || (w == 100 && fr > 0) {
-		d.errorf(n, l, "%s is out of range 0..100", s)
+		return 0, fmt.Errorf("%s is out of range 0..100", s)
+	}
+	return Percent(w*100 + fr), nil
+}
+
+func (d *decoder) percent(n *yaml.Node, l loc) Percent {
+	s, ok := d.scalar(n, l, "a number from 0 to 100")
+	if !ok {
 		return 0
 	}
-	return Percent(w*100 + fr)
+	p, err := ParsePercent(s)
+	if err != nil {
+		d.errorf(n, l, "%v", err)
+	}
+	return p
 }
 
 func (d *decoder) decodeSticky(n *yaml.Node, l loc) *Sticky {

@@ -146,3 +146,28 @@ func TestStatusShowsNodes(t *testing.T) {
 	cancel()
 	require.NoError(t, <-done)
 }
+
+func TestShift(t *testing.T) {
+	data, err := os.ReadFile(example)
+	require.NoError(t, err)
+	path := writeFile(t, string(data))
+
+	out, _, code := run(t, "shift", "product-api", "50", "--file", path, "--dry-run")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "route product-api: catalog 25% -> 50%")
+	unchanged, _ := os.ReadFile(path)
+	assert.Equal(t, string(data), string(unchanged), "dry run writes nothing")
+
+	out, _, code = run(t, "shift", "product-api", "50%", "--file", path)
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "route product-api -> 50%")
+	changed, _ := os.ReadFile(path)
+	assert.Equal(t, strings.Replace(string(data), "percent: 25", "percent: 50", 1), string(changed))
+
+	_, errOut, code := run(t, "shift", "product-api", "101", "--file", path)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "101 is out of range 0..100")
+	_, errOut, code = run(t, "shift", "ghost", "5", "--file", path)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, `no route named "ghost"`)
+}

@@ -17,7 +17,7 @@ func newRootCommand() *cobra.Command {
 	}
 	root.PersistentFlags().String("config", "", "config file (YAML) with defaults for any flag; flags and STRANGLER_* env win")
 	root.AddCommand(newValidateCommand(), newRenderCommand(), newDiffCommand(), newBootstrapCommand(),
-		newServeCommand(), newStatusCommand())
+		newServeCommand(), newStatusCommand(), newShiftCommand())
 	return root
 }
 
