@@ -22,7 +22,48 @@ type File struct {
 	DefaultLimits []Limit           // for routes that set no limits of their own, and the catch-all
 
 	ShadowService *ShadowService // nil: no route is shadowed
+
+	Metrics Metrics // where rollout gates read Envoy's figures
 }
+
+// Metrics says where Envoy's cluster stats are scraped. Empty: rollout gates
+// use the shadow receiver's figures only.
+type Metrics struct {
+	Prometheus string // base URL, e.g. http://prometheus:9090
+}
+
+// Rollout is a route's automated, gated plan from its file percent to 100.
+type Rollout struct {
+	Steps     []RolloutStep
+	Hold      time.Duration // time at each step before the next
+	Gates     Gates
+	OnFailure string // rollback (to 0) or pause (hold where it is)
+}
+
+// RolloutStep is a percent, or a pause that waits for `strangler rollout promote`.
+type RolloutStep struct {
+	Percent Percent
+	Pause   bool
+}
+
+// Gates are checked every Interval while a step holds.
+type Gates struct {
+	Interval    time.Duration
+	ShadowMatch *Percent      // min shadow match rate in the interval; nil: not gated
+	ErrorRate   *Percent      // max share of 5xx from the new service; nil: not gated
+	P99Latency  time.Duration // max p99 of the new service; 0: not gated
+	MinRequests int64         // fewer samples: inconclusive, the step waits
+	Failures    int           // consecutive failed checks before acting
+}
+
+// Rollout defaults.
+const (
+	DefaultGateInterval = time.Minute
+	DefaultMinRequests  = 100
+	DefaultFailures     = 3
+	OnFailureRollback   = "rollback"
+	OnFailurePause      = "pause"
+)
 
 // ShadowService is where strangler's shadow receiver listens and where Envoy
 // reaches it (the request mirror over HTTP/1.1 and the response capture over
@@ -156,6 +197,7 @@ type Route struct {
 	Preview  *Preview // nil: no forcing header
 	Limits   []Limit  // nil: the file's DefaultLimits; empty: none
 	Shadow   *Shadow  // nil: not compared
+	Rollout  *Rollout // nil: percent moves only by editing the file
 	Pos      Pos
 }
 

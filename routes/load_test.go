@@ -56,7 +56,7 @@ func TestValidationMessages(t *testing.T) {
 		want []string
 	}{
 		"unknown key": {base + "  - name: a\n    match: {prefix: /a}\n    to: catalog\n    percnt: 5\n",
-			[]string{`routes.yaml:11:5: routes[0] "a": percnt: unknown key (known keys: name, match, to, percent, sticky, fallback, preview, legacy, limits, shadow)`}},
+			[]string{`routes.yaml:11:5: routes[0] "a": percnt: unknown key (known keys: name, match, to, percent, sticky, fallback, preview, legacy, limits, shadow, rollout)`}},
 		"unknown backend": {base + "  - name: a\n    match: {prefix: /a}\n    to: catlog\n",
 			[]string{`routes.yaml:10:9: routes[0] "a": to: unknown backend "catlog" (declared: catalog, magento)`}},
 		"percent decimals": {base + "  - name: a\n    match: {prefix: /a}\n    to: catalog\n    percent: 12.345\n",
@@ -213,4 +213,40 @@ func TestShadow(t *testing.T) {
 
 	noService := base + "  - {name: a, match: {prefix: /a}, to: catalog, shadow: {percent: 1}}\n"
 	assert.Contains(t, strings.Join(errorsOf(t, noService), "\n"), "shadow needs a top-level shadow_service block")
+}
+
+func TestRollout(t *testing.T) {
+	src := strings.Replace(base, "routes:\n", "metrics: {prometheus: http://prometheus:9090/}\nroutes:\n", 1) + `  - name: orders-api
+    match: {prefix: /rest/V1/orders}
+    to: catalog
+    percent: 0
+    rollout:
+      steps: [1, 5, 25, pause, 50, 75, 100]
+      hold: 24h
+      gates: {interval: 1m, shadow_match: 99.5%, error_rate: 1%, p99_latency: 300ms, min_requests: 100, failures: 3}
+      on_failure: rollback
+`
+	f, err := Parse("r.yaml", []byte(src))
+	require.NoError(t, err)
+	assert.Equal(t, "http://prometheus:9090", f.Metrics.Prometheus)
+	ro := f.Routes[0].Rollout
+	require.NotNil(t, ro)
+	assert.Equal(t, []RolloutStep{{Percent: 100}, {Percent: 500}, {Percent: 2500}, {Pause: true}, {Percent: 5000}, {Percent: 7500}, {Percent: 10000}}, ro.Steps)
+	assert.Equal(t, 24*time.Hour, ro.Hold)
+	assert.Equal(t, Percent(9950), *ro.Gates.ShadowMatch)
+	assert.Equal(t, Percent(100), *ro.Gates.ErrorRate)
+	assert.Equal(t, 300*time.Millisecond, ro.Gates.P99Latency)
+
+	got := errorsOf(t, base+`  - name: a
+    match: {prefix: /a}
+    to: catalog
+    percent: 10
+    rollout: {steps: [5, 50], hold: 1h, gates: {interval: 1m}, on_failure: retry}
+`)
+	assert.Equal(t, []string{
+		`routes.yaml:12:22: routes[0] "a": rollout.steps: the last percent step must be 100`,
+		`routes.yaml:12:23: routes[0] "a": rollout.steps[0]: 5% does not rise above 10%: steps must go up from the route's percent`,
+		`routes.yaml:12:48: routes[0] "a": rollout.gates: at least one of shadow_match, error_rate and p99_latency is required: a rollout must be gated on something`,
+		`routes.yaml:12:76: routes[0] "a": rollout.on_failure: "retry": want rollback or pause`,
+	}, got)
 }

@@ -1,0 +1,168 @@
+package ratelimit
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	commonrl "github.com/envoyproxy/go-control-plane/envoy/extensions/common/ratelimit/v3"
+	rlsv3 "github.com/envoyproxy/go-control-plane/envoy/service/ratelimit/v3"
+	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/grpc"
+
+	"github.com/strangler-dev/strangler/internal/redistest"
+)
+
+// BenchmarkLoad drives the service through real gRPC against a real
+// redis-server, closed loop, for STRANGLER_BENCH_SECONDS (default 5) per
+// case, like the reference measurements in shared/notes/ratelimit.md
+// (concurrency 32 over 4 HTTP/2 connections): (a) distinct keys, (b) one
+// hot key over its limit. Each load runs against this service (gcra) and
+// the fixed-window baseline; the baseline case reports the ratio.
+// BENCH_NOBATCH=1 turns the batcher off, to see what batching buys.
+// Run it alone: go test -run XXX -bench Load ./envoy/ratelimit/
+func BenchmarkLoad(b *testing.B) {
+	secs := 5
+	if s, err := strconv.Atoi(os.Getenv("STRANGLER_BENCH_SECONDS")); err == nil && s > 0 {
+		secs = s
+	}
+	srv := redistest.Start(b)
+	if !srv.Real() {
+		b.Log("no redis-server: figures are against miniredis and mean little")
+	}
+	limit := map[string]Limit{
+		"distinct": {ID: "load#0", Group: "load", Per: perIP, Count: 1000, Period: time.Second},
+		"hot":      {ID: "load#1", Group: "load", Per: perIP, Count: 100, Period: time.Hour},
+	}
+	b.Run("grpc-only", func(b *testing.B) {
+		// The ceiling: the same load against a service that answers OK at
+		// once, no Redis: what gRPC alone costs on this machine.
+		res := closedLoop(b, noopService{}, "none", false, time.Duration(secs)*time.Second)
+		b.ReportMetric(res.rate, "decisions/s")
+		b.ReportMetric(res.p50.Seconds()*1000, "p50-ms")
+		b.ReportMetric(res.p99.Seconds()*1000, "p99-ms")
+		b.ReportMetric(1e9/res.rate, "ns/op")
+	})
+	for _, load := range []string{"distinct", "hot"} {
+		var gcraRate float64
+		for _, impl := range []string{"gcra", "fixedwindow"} {
+			b.Run(load+"/"+impl, func(b *testing.B) {
+				l := limit[load]
+				var server rlsv3.RateLimitServiceServer
+				var svc *Service
+				reg := prometheus.NewRegistry()
+				if impl == "gcra" {
+					// A deadline long enough that every answer is a Redis decision,
+					// not the error policy; redis-timeouts shows it stayed 0.
+					svc = newService(b, Config{Limits: limits(l), RedisTimeout: time.Second}, FromRueidis(newRueidis(b, srv.Addr())), reg)
+					if os.Getenv("BENCH_NOBATCH") != "" {
+						svc.batch.close()
+						svc.batch = nil
+					}
+					server = svc
+				} else {
+					fw := &fixedWindow{c: newRueidis(b, srv.Addr()), limits: limits(l)}
+					if load == "hot" {
+						fw.cache = newOverCache() // the reference's best hot-key figure had its cache on
+					}
+					server = fw
+				}
+				self0, redis0 := cpuSelf(), cpuOf(srv.Pid())
+				res := closedLoop(b, server, l.ID, load == "hot", time.Duration(secs)*time.Second)
+				self1, redis1 := cpuSelf(), cpuOf(srv.Pid())
+				b.ReportMetric(float64((self1-self0).Microseconds())/float64(res.n), "go-cpu-us/op")
+				b.ReportMetric(float64((redis1-redis0).Microseconds())/float64(res.n), "redis-cpu-us/op")
+				b.ReportMetric(res.rate, "decisions/s")
+				b.ReportMetric(res.p50.Seconds()*1000, "p50-ms")
+				b.ReportMetric(res.p99.Seconds()*1000, "p99-ms")
+				b.ReportMetric(1e9/res.rate, "ns/op")
+				if svc != nil {
+					b.ReportMetric(metricValue(b, reg, "strangler_ratelimit_redis_errors_total", "kind", redisErrTimeout), "redis-timeouts")
+					if calls := metricValue(b, reg, "strangler_ratelimit_redis_seconds"); calls > 0 {
+						b.ReportMetric(float64(res.n)/calls, "decisions/call")
+					}
+				}
+				if impl == "gcra" {
+					gcraRate = res.rate
+				} else {
+					b.ReportMetric(gcraRate/res.rate, "gcra/baseline")
+				}
+				b.Logf("%s %s: %.0f decisions/s, p50 %v, p99 %v, %d calls", load, impl, res.rate, res.p50, res.p99, res.n)
+			})
+		}
+	}
+}
+
+type loadResult struct {
+	n        int
+	rate     float64
+	p50, p99 time.Duration
+}
+
+// closedLoop runs 32 callers over 4 connections for d: each sends its next
+// request when the previous answer arrives.
+func closedLoop(b *testing.B, server rlsv3.RateLimitServiceServer, id string, hot bool, d time.Duration) loadResult {
+	b.Helper()
+	const callers, conns = 32, 4
+	srv := grpc.NewServer(benchServerOptions()...)
+	rlsv3.RegisterRateLimitServiceServer(srv, server)
+	clients := serveRaw(b, srv, conns)
+	var stop atomic.Bool
+	lat := make([][]time.Duration, callers)
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	begin := time.Now()
+	for w := range callers {
+		wg.Go(func() {
+			c := clients[w%conns]
+			mine := make([]time.Duration, 0, 1<<16)
+			ip := "10.0.0.1"
+			for n := 0; !stop.Load(); n++ {
+				if !hot {
+					ip = fmt.Sprintf("10.%d.%d.%d", w, n>>8&255, n&255)
+				}
+				req := &rlsv3.RateLimitRequest{Domain: "strangler", Descriptors: []*commonrl.RateLimitDescriptor{desc(id, "remote_address", ip)}}
+				s := time.Now()
+				if _, err := c.ShouldRateLimit(context.Background(), req); err != nil {
+					b.Error(err)
+					return
+				}
+				mine = append(mine, time.Since(s))
+			}
+			lat[w] = mine
+		})
+	}
+	time.Sleep(d)
+	stop.Store(true)
+	wg.Wait()
+	elapsed := time.Since(begin)
+	b.StopTimer()
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	if len(all) == 0 {
+		b.Fatal("no calls completed")
+	}
+	return loadResult{n: len(all), rate: float64(len(all)) / elapsed.Seconds(),
+		p50: all[len(all)/2], p99: all[len(all)*99/100]}
+}
+
+func benchServerOptions() []grpc.ServerOption {
+	if os.Getenv("BENCH_PLAIN") != "" {
+		return nil
+	}
+	return ServerOptions()
+}
+
+type noopService struct {
+	rlsv3.UnimplementedRateLimitServiceServer
+}
+
+func (noopService) ShouldRateLimit(_ context.Context, req *rlsv3.RateLimitRequest) (*rlsv3.RateLimitResponse, error) {
+	return allOK(len(req.GetDescriptors())), nil
+}
