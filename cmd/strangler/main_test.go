@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,7 +129,7 @@ func TestStatusShowsNodes(t *testing.T) {
 	go func() {
 		done <- serve.Run(ctx, serve.Options{RoutesPath: example, XDSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0",
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Ready:  func(x, a net.Addr) { addrs <- [2]string{x.String(), a.String()} }})
+			Ready:  func(r *serve.Running) { addrs <- [2]string{r.XDSAddr.String(), r.AdminAddr.String()} }})
 	}()
 	a := <-addrs
 	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)

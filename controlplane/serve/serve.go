@@ -27,14 +27,28 @@ import (
 // Options configure Run.
 type Options struct {
 	RoutesPath string
-	XDSAddr    string // e.g. :18000
-	AdminAddr  string // e.g. :9000
+	XDSAddr    string // e.g. :18000; empty: no control plane, edge services only
+	AdminAddr  string // e.g. :9000 (admin API, or only /metrics and probes without a control plane)
 	Debounce   time.Duration
 	Logger     *slog.Logger
-	// Ready, when set, receives the bound addresses once both servers listen
-	// (tests bind to port 0).
-	Ready func(xdsAddr, adminAddr net.Addr)
+	// Edges names the edge services to run (see EdgeNames); nil runs every
+	// one the route file configures, an empty list none.
+	Edges []string
+	// Ready, when set, receives the running process once its servers listen
+	// (tests bind to port 0 and read the addresses from it).
+	Ready func(*Running)
 }
+
+// Running is a started Run, for tests and callers that bind to port 0.
+type Running struct {
+	XDSAddr, AdminAddr net.Addr // XDSAddr nil without a control plane
+	ControlPlane       *ControlPlane
+	edges              *edges
+}
+
+// EdgeAddr is where a running edge service listens, once a route file
+// configured it.
+func (r *Running) EdgeAddr(name string) (net.Addr, bool) { return r.edges.Addr(name) }
 
 // ControlPlane is a running control plane.
 type ControlPlane struct {
@@ -121,41 +135,75 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
-	xdsLis, err := net.Listen("tcp", opts.XDSAddr)
+	ed, err := newEdges(ctx, opts.Edges, cp.Registry, log)
 	if err != nil {
-		return fmt.Errorf("xds listener: %w", err)
+		return err
 	}
-	adminLis, err := net.Listen("tcp", opts.AdminAddr)
-	if err != nil {
-		xdsLis.Close()
-		return fmt.Errorf("admin listener: %w", err)
-	}
-	g := grpc.NewServer(xds.GRPCServerOptions()...)
-	cp.XDS.Register(g)
-	web := &http.Server{Handler: admin.NewHandler(admin.Options{
-		Routes: func() any { return RouteViews(cp.Store) }, Config: cp.Config, Server: cp.XDS, Gatherer: cp.Registry, Logger: log,
-	}), ReadHeaderTimeout: 10 * time.Second}
-
-	errs := make(chan error, 3)
-	go func() { errs <- g.Serve(xdsLis) }()
-	go func() { errs <- web.Serve(adminLis) }()
-	go func() {
-		errs <- routes.Watch(ctx, opts.RoutesPath, opts.Debounce, func(f *routes.File, err error) {
-			_ = cp.Apply(ctx, f, err) // recorded in the store, metrics and log
-		})
+	defer ed.stop()
+	run := &Running{ControlPlane: cp, edges: ed}
+	var listeners []net.Listener
+	defer func() {
+		for _, l := range listeners {
+			l.Close()
+		}
 	}()
-	log.Info("control plane up", "routes", opts.RoutesPath, "xds", xdsLis.Addr().String(), "admin", adminLis.Addr().String())
+	listen := func(addr, what string) (net.Listener, error) {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, fmt.Errorf("%s listener: %w", what, err)
+		}
+		listeners = append(listeners, l)
+		return l, nil
+	}
+	adminLis, err := listen(opts.AdminAddr, "admin")
+	if err != nil {
+		return err
+	}
+	run.AdminAddr = adminLis.Addr()
+	errs := make(chan error, 3)
+	adminOpts := admin.Options{Gatherer: cp.Registry, Logger: log}
+	onFile := func(f *routes.File, err error) {
+		if err != nil {
+			log.Error("route file rejected; the edge services keep the last good one", "error", err)
+			return
+		}
+		if err := ed.apply(f); err != nil {
+			log.Error("edge services", "error", err)
+		}
+	}
+	if opts.XDSAddr != "" {
+		xdsLis, err := listen(opts.XDSAddr, "xds")
+		if err != nil {
+			return err
+		}
+		run.XDSAddr = xdsLis.Addr()
+		g := grpc.NewServer(xds.GRPCServerOptions()...)
+		cp.XDS.Register(g)
+		go func() { errs <- serveGRPC(ctx, g, xdsLis) }()
+		adminOpts.Routes, adminOpts.Config, adminOpts.Server = func() any { return RouteViews(cp.Store) }, cp.Config, cp.XDS
+		onFile = func(f *routes.File, err error) {
+			if cp.Apply(ctx, f, err) == nil { // rejected files are recorded by Apply
+				if err := ed.apply(f); err != nil {
+					log.Error("edge services", "error", err)
+				}
+			}
+		}
+	}
+	web := &http.Server{Handler: admin.NewHandler(adminOpts), ReadHeaderTimeout: 10 * time.Second}
+	go func() { errs <- web.Serve(adminLis) }()
+	go func() { errs <- routes.Watch(ctx, opts.RoutesPath, opts.Debounce, onFile) }()
+	log.Info("strangler up", "routes", opts.RoutesPath, "xds", opts.XDSAddr, "admin", adminLis.Addr().String())
 	if opts.Ready != nil {
-		opts.Ready(xdsLis.Addr(), adminLis.Addr())
+		opts.Ready(run)
 	}
 	select {
 	case <-ctx.Done():
 		err = nil
 	case err = <-errs:
 	}
+	cancel()
 	shutdown, done := context.WithTimeout(context.Background(), 5*time.Second)
 	defer done()
 	_ = web.Shutdown(shutdown)
-	g.GracefulStop()
 	return err
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -52,7 +51,7 @@ func start(t *testing.T) *stack {
 	go func() {
 		done <- Run(ctx, Options{RoutesPath: s.path, XDSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0",
 			Debounce: 20 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Ready: func(x, a net.Addr) { s.xds, s.admin = x.String(), "http://"+a.String(); close(ready) }})
+			Ready: func(r *Running) { s.xds, s.admin = r.XDSAddr.String(), "http://"+r.AdminAddr.String(); close(ready) }})
 	}()
 	t.Cleanup(func() { cancel(); assert.NoError(t, <-done) })
 	select {
