@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -33,8 +36,13 @@ func newServeCommand() *cobra.Command {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel(v.GetString("log-level"))}))
+			edges, err := edgeList(v.GetString("edges"))
+			if err != nil {
+				return err
+			}
 			return serve.Run(ctx, serve.Options{
 				RoutesPath: path, XDSAddr: v.GetString("xds-addr"), AdminAddr: v.GetString("admin-addr"), Logger: log,
+				Edges: edges,
 			})
 		},
 	}
@@ -42,7 +50,27 @@ func newServeCommand() *cobra.Command {
 	cmd.Flags().String("xds-addr", ":18000", "gRPC address of the xDS (ADS) server")
 	cmd.Flags().String("admin-addr", ":9000", "HTTP address of the admin API and /metrics")
 	cmd.Flags().String("log-level", "info", "debug, info, warn or error")
+	cmd.Flags().String("edges", "all", "edge services to run beside the control plane when the route file configures them: all, none, or a comma list of "+strings.Join(serve.EdgeNames(), ", "))
 	return cmd
+}
+
+// edgeList reads --edges: "all" is nil (every configured one), "none" empty.
+func edgeList(s string) ([]string, error) {
+	switch strings.TrimSpace(s) {
+	case "all", "":
+		return nil, nil
+	case "none":
+		return []string{}, nil
+	}
+	var out []string
+	for _, name := range strings.Split(s, ",") {
+		name = strings.TrimSpace(name)
+		if !slices.Contains(serve.EdgeNames(), name) {
+			return nil, fmt.Errorf("--edges: no edge service %q (have %s)", name, strings.Join(serve.EdgeNames(), ", "))
+		}
+		out = append(out, name)
+	}
+	return out, nil
 }
 
 func logLevel(s string) slog.Level {
