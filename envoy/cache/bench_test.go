@@ -1,0 +1,297 @@
+package cache
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	extprocv3 "github.com/envoyproxy/go-control-plane/envoy/service/ext_proc/v3"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/mem"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/proto"
+)
+
+// benchSeconds is how long each closed loop runs (STRANGLER_BENCH_SECONDS,
+// default 3): the loops are time-bound, run them with -benchtime=1x.
+func benchSeconds() time.Duration {
+	if s, err := strconv.Atoi(os.Getenv("STRANGLER_BENCH_SECONDS")); err == nil && s > 0 {
+		return time.Duration(s) * time.Second
+	}
+	return 3 * time.Second
+}
+
+// BenchmarkHit measures hits through real gRPC against a real
+// redis-server: a ~20 KB page, closed loop, each call a whole Process
+// stream as Envoy makes it (request_headers, ImmediateResponse, close).
+// "local" is the default config (in-process copies of hot entries);
+// "redis" turns them off, so every hit reads Redis.
+// Run: go test -run XXX -bench Hit -benchtime=1x ./envoy/cache/
+func BenchmarkHit(b *testing.B) {
+	body := strings.Repeat("<div class=\"product\">Lorem ipsum dolor sit amet</div>\n", 400)[:20*1024]
+	b.Run("grpc-only/c=4", func(b *testing.B) {
+		// The ceiling on this machine: a processor that answers every
+		// stream with the same prebuilt 20 KB ImmediateResponse, no cache.
+		ans := &extprocv3.ProcessingResponse{Response: &extprocv3.ProcessingResponse_ImmediateResponse{
+			ImmediateResponse: &extprocv3.ImmediateResponse{Body: []byte(body)}}}
+		srv := grpc.NewServer(ServerOptions()...)
+		extprocv3.RegisterExternalProcessorServer(srv, fixedAnswer{a: ans})
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		go func() { _ = srv.Serve(l) }()
+		b.Cleanup(srv.Stop)
+		self0 := procCPU("self")
+		res := hitLoop(b, l.Addr().String(), 4, 2, benchSeconds())
+		b.ReportMetric(float64((procCPU("self")-self0).Microseconds())/float64(res.n), "go-cpu-us/hit")
+		b.ReportMetric(res.rate, "hits/s")
+		b.ReportMetric(res.p50.Seconds()*1000, "p50-ms")
+		b.ReportMetric(res.p99.Seconds()*1000, "p99-ms")
+		b.ReportMetric(1e9/res.rate, "ns/op")
+	})
+	for _, mode := range []string{"local", "redis"} {
+		for _, callers := range []int{4, 16} {
+			b.Run(fmt.Sprintf("%s/c=%d", mode, callers), func(b *testing.B) {
+				o := newOrigin(b, func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Cache-Control", "public, s-maxage=3600")
+					w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+					w.Header().Set("X-Magento-Tags", "cat_p_1,cat_c_2,cms_b_footer")
+					_, _ = io.WriteString(w, body)
+				})
+				cfg := Config{Routes: map[string]Route{"pdp": pdp()}}
+				if mode == "redis" {
+					cfg.LocalCacheBytes = -1
+				}
+				r := startRig(b, cfg, nil, o)
+				if !r.redis.Real() {
+					b.Log("no redis-server: figures are against miniredis")
+				}
+				if x := r.envoy("pdp").get("/p.html"); x.cache() != "MISS" {
+					b.Fatalf("warm-up: %+v", x)
+				}
+				self0, redis0 := procCPU("self"), procCPU(strconv.Itoa(r.redis.Pid()))
+				res := hitLoop(b, r.addr, callers, 2, benchSeconds())
+				self1, redis1 := procCPU("self"), procCPU(strconv.Itoa(r.redis.Pid()))
+				// CPU per hit holds steady when other work shares the cores,
+				// unlike hits/s; 1e6 / the sum is hits per fully used core.
+				b.ReportMetric(float64((self1-self0).Microseconds())/float64(res.n+res.other), "go-cpu-us/hit")
+				b.ReportMetric(float64((redis1-redis0).Microseconds())/float64(res.n+res.other), "redis-cpu-us/hit")
+				b.ReportMetric(res.rate, "hits/s")
+				b.ReportMetric(res.p50.Seconds()*1000, "p50-ms")
+				b.ReportMetric(res.p99.Seconds()*1000, "p99-ms")
+				b.ReportMetric(1e9/res.rate, "ns/op")
+				b.ReportMetric(float64(res.other), "not-hits")
+				if got := r.counter("strangler_cache_requests_total", "result", "hit"); got < float64(res.n) {
+					b.Fatalf("%v hits counted for %d calls", got, res.n)
+				}
+			})
+		}
+	}
+}
+
+type loopResult struct {
+	n, other int // hits, and answers that were not hits
+	rate     float64
+	p50, p99 time.Duration
+}
+
+// hitLoop runs callers over conns HTTP/2 connections for d, each sending
+// its next request when the last is answered. The client stands in for
+// Envoy, whose C++ costs nothing on this service's CPU in production, so it
+// spends as little as it can: the request is encoded once, and the answer
+// is checked (an ImmediateResponse carrying the 20 KB page) without being
+// decoded. The service side is the real one.
+func hitLoop(b *testing.B, addr string, callers, conns int, d time.Duration) loopResult {
+	clients := make([]*grpc.ClientConn, conns)
+	for i := range clients {
+		// Envoy's HTTP/2 windows are large (256 MiB by default), so it
+		// rarely sends WINDOW_UPDATEs: so does this client.
+		cc, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+			grpc.WithInitialWindowSize(1<<24), grpc.WithInitialConnWindowSize(1<<26),
+			grpc.WithDefaultCallOptions(grpc.ForceCodecV2(rawCodec{})))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = cc.Close() })
+		clients[i] = cc
+	}
+	ctx := metadata.AppendToOutgoingContext(context.Background(), RouteMetadata, "pdp")
+	req, err := proto.Marshal(&extprocv3.ProcessingRequest{Request: &extprocv3.ProcessingRequest_RequestHeaders{RequestHeaders: &extprocv3.HttpHeaders{
+		EndOfStream: true, Headers: headerMap([]hv{{":method", "GET"}, {":path", "/p.html"}, {":authority", "shop.test"},
+			{":scheme", "https"}, {"accept-encoding", "identity"}, {"user-agent", "bench"}, {"accept", "text/html"},
+			{"cookie", "form_key=abc; mage-cache-sessid=true"}, {"x-forwarded-for", "10.0.0.1"}, {"x-request-id", "r"}})}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var stop atomic.Bool
+	var other atomic.Int64
+	lat := make([][]time.Duration, callers)
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	begin := time.Now()
+	for w := range callers {
+		wg.Go(func() {
+			c := clients[w%conns]
+			mine := make([]time.Duration, 0, 1<<16)
+			for !stop.Load() {
+				s := time.Now()
+				hit, err := oneHit(ctx, c, req)
+				switch {
+				case err != nil:
+					b.Error(err)
+					return
+				case hit:
+					mine = append(mine, time.Since(s))
+				default:
+					other.Add(1)
+				}
+			}
+			lat[w] = mine
+		})
+	}
+	time.Sleep(d)
+	stop.Store(true)
+	wg.Wait()
+	elapsed := time.Since(begin)
+	b.StopTimer()
+	all := slices.Concat(lat...)
+	if len(all) == 0 {
+		b.Fatal("no calls completed")
+	}
+	slices.Sort(all)
+	return loopResult{n: len(all), other: int(other.Load()), rate: float64(len(all)) / elapsed.Seconds(),
+		p50: all[len(all)/2], p99: all[len(all)*99/100]}
+}
+
+var processDesc = &grpc.StreamDesc{StreamName: "Process", ServerStreams: true, ClientStreams: true}
+
+// oneHit is one request's stream: headers out, the answer back, then the
+// close Envoy makes. hit is false for any answer but the page (a Redis
+// deadline missed on a busy machine passes the request on).
+func oneHit(ctx context.Context, cc *grpc.ClientConn, req []byte) (hit bool, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s, err := cc.NewStream(ctx, processDesc, "/envoy.service.ext_proc.v3.ExternalProcessor/Process")
+	if err != nil {
+		return false, err
+	}
+	if err := s.SendMsg(&rawMsg{b: req}); err != nil {
+		return false, err
+	}
+	var a rawMsg
+	if err := s.RecvMsg(&a); err != nil {
+		return false, err
+	}
+	// Field 7 (immediate_response), length-delimited, page inside.
+	hit = a.n > 20*1024 && a.first == 7<<3|2
+	if err := s.CloseSend(); err != nil {
+		return false, err
+	}
+	if !hit {
+		return false, nil // a pass: the stream would go on to response headers
+	}
+	if err := s.RecvMsg(&a); !errors.Is(err, io.EOF) {
+		return false, fmt.Errorf("stream end: %v", err)
+	}
+	return true, nil
+}
+
+// rawMsg and rawCodec send an encoded message as it is, and of an answer
+// keep only its length and first byte (the oneof field's tag).
+type rawMsg struct {
+	b     []byte
+	n     int
+	first byte
+}
+
+type rawCodec struct{}
+
+func (rawCodec) Name() string { return "proto" }
+
+func (rawCodec) Marshal(v any) (mem.BufferSlice, error) {
+	return mem.BufferSlice{mem.SliceBuffer(v.(*rawMsg).b)}, nil
+}
+
+func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	m := v.(*rawMsg)
+	m.n = data.Len()
+	if m.n > 0 {
+		m.first = data[0].ReadOnlyData()[0]
+	}
+	return nil
+}
+
+type fixedAnswer struct {
+	extprocv3.UnimplementedExternalProcessorServer
+	a *extprocv3.ProcessingResponse
+}
+
+func (f fixedAnswer) Process(s grpc.BidiStreamingServer[extprocv3.ProcessingRequest, extprocv3.ProcessingResponse]) error {
+	for {
+		if _, err := s.Recv(); err != nil {
+			return nil
+		}
+		if err := s.Send(f.a); err != nil {
+			return err
+		}
+	}
+}
+
+// procCPU is the user+system CPU a process (a pid, or "self") has used,
+// from /proc/<pid>/stat (fields 14 and 15, in 10ms clock ticks).
+func procCPU(pid string) time.Duration {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0
+	}
+	rest := string(b[bytes.LastIndexByte(b, ')')+1:])
+	f := strings.Fields(rest) // f[0] is field 3, the state
+	var ticks int64
+	for _, i := range []int{14 - 3, 15 - 3} {
+		n, _ := strconv.ParseInt(f[i], 10, 64)
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
+}
+
+// BenchmarkStampede sends rounds of 100 concurrent requests for a new key
+// over two instances on one Redis, the origin taking 50ms, and reports the
+// origin fetches per round (1 is perfect coalescing) and how long the
+// round's slowest request took.
+func BenchmarkStampede(b *testing.B) {
+	o := newOrigin(b, slowPage(50*time.Millisecond))
+	cfg := Config{Routes: map[string]Route{"pdp": pdp()}}
+	a, c := twoInstances(b, cfg, nil, o)
+	ea, ec := a.envoy("pdp"), c.envoy("pdp")
+	ea.msgTimeout, ec.msgTimeout = DefaultMessageTimeout, DefaultMessageTimeout
+	const rounds, n = 10, 100
+	var slowest time.Duration
+	b.ResetTimer()
+	for i := range rounds {
+		xs := stampede(b, n, fmt.Sprintf("/stampede-%d", i), ea, ec)
+		for _, x := range xs {
+			slowest = max(slowest, x.took)
+			if x.status != 200 || x.timedOut {
+				b.Fatalf("round %d: %+v", i, x)
+			}
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(o.fetches.Load())/rounds, "origin-fetches/100-misses")
+	b.ReportMetric(slowest.Seconds()*1000, "slowest-ms")
+	b.ReportMetric(0, "ns/op")
+}
