@@ -28,6 +28,7 @@ var goldenCases = map[string]string{
 	"dns-and-ip-backends": "testdata/dns-and-ip-backends.yaml",
 	"ratelimit":           "testdata/ratelimit.yaml",
 	"shadow":              "testdata/shadow.yaml",
+	"cache":               "testdata/cache.yaml",
 	"magento":             "../routes/examples/magento.yaml",
 }
 

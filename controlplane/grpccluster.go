@@ -58,6 +58,9 @@ func serviceClusters(f *routes.File) []types.Resource {
 	if f.RateLimit != nil {
 		out = append(out, grpcCluster(RateLimitClusterName, f.RateLimit.Address))
 	}
+	if f.CacheService != nil && cached(f) {
+		out = append(out, grpcCluster(CacheClusterName, f.CacheService.Address))
+	}
 	if f.ShadowService != nil && shadowed(f) {
 		out = append(out, grpcCluster(ShadowCaptureClusterName, f.ShadowService.Address), mirrorCluster(f.ShadowService.Address))
 	}

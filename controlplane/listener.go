@@ -12,11 +12,16 @@ import (
 )
 
 // preRouterFilters build the HTTP filters that run before the router, in the
-// order Envoy runs them. This is the seam for the later features: rate limit,
-// the ext_proc cache and shadow capture each add one builder here. A builder
-// returns nil when the route file does not use its feature, so a file without
-// it produces exactly the same listener as before.
-var preRouterFilters []func(*routes.File) (*hcm.HttpFilter, error)
+// order Envoy runs them on requests (responses pass them in reverse). A
+// builder returns nil when the route file does not use its feature, so a file
+// without it produces exactly the same listener as before. The order:
+//   - rate limit first: a rejected request costs nothing further, and a
+//     flood of cache hits is limited like any other traffic;
+//   - the cache next: a hit answers here, so neither the origin nor the
+//     shadow capture sees it (there is nothing to compare);
+//   - the shadow capture last, next to the router, so it sees the response
+//     exactly as the upstream sent it.
+var preRouterFilters = []func(*routes.File) (*hcm.HttpFilter, error){rateLimitFilter, cacheFilter, shadowCaptureFilter}
 
 func httpListener(f *routes.File) (*listener.Listener, error) {
 	mgr, err := connectionManager(f)

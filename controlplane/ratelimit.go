@@ -31,8 +31,6 @@ const (
 	CookieDescriptorKey  = "cookie"
 )
 
-func init() { preRouterFilters = append(preRouterFilters, rateLimitFilter) }
-
 // rateLimitFilter asks the service about every request whose route carries
 // rate_limits. Envoy's failure_mode_deny covers the service itself being
 // unreachable or slower than timeout; the service applies the same policy

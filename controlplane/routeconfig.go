@@ -14,6 +14,7 @@ func routeConfiguration(f *routes.File) *route.RouteConfiguration {
 	entries := make([]*route.Route, 0, 3*len(f.Routes)+1)
 	for _, r := range f.Routes {
 		traffic := trafficRoute(f, r)
+		enableCache(f, r, traffic) // before the shadow copy is cloned from it
 		own := previewRoutes(f, r)
 		if sampled := shadowRoute(f, r, traffic); sampled != nil {
 			own = append(own, sampled)

@@ -8,7 +8,6 @@ import (
 	hcm "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	envoytype "github.com/envoyproxy/go-control-plane/envoy/type/v3"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/anypb"
 
 	"github.com/strangler-dev/strangler/routes"
 )
@@ -44,8 +43,6 @@ const (
 	SideLegacy      = "legacy"
 	shadowRouteName = "/shadow"
 )
-
-func init() { preRouterFilters = append(preRouterFilters, shadowCaptureFilter) }
 
 // ShadowRouteName is the sampled copy of a shadowed route.
 func ShadowRouteName(r *routes.Route) string { return r.Name + shadowRouteName }
@@ -113,11 +110,7 @@ func shadowRoute(f *routes.File, r *routes.Route, traffic *route.Route) *route.R
 		}}},
 	}}
 	markSides(e, r)
-	e.TypedPerFilterConfig = map[string]*anypb.Any{ShadowCaptureFilterName: typed(&route.FilterConfig{
-		Config: typed(&extproc.ExtProcPerRoute{Override: &extproc.ExtProcPerRoute_Overrides{Overrides: &extproc.ExtProcOverrides{
-			GrpcInitialMetadata: []*core.HeaderValue{{Key: RouteHeader, Value: r.Name}},
-		}}}),
-	})}
+	enableExtProc(e, ShadowCaptureFilterName, r.Name)
 	return e
 }
 

@@ -3,7 +3,10 @@
 // state the control plane serves from.
 package routes
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // File is one parsed and validated route file. Everything the translator
 // needs is resolved here: defaults applied, legacy names filled in per route,
@@ -24,7 +27,43 @@ type File struct {
 	ShadowService *ShadowService // nil: no route is shadowed
 
 	Metrics Metrics // where rollout gates read Envoy's figures
+
+	CacheService *CacheService // nil: no route is cached
 }
+
+// CacheService is where strangler's cache service listens, where Envoy
+// reaches it (ext_proc over gRPC) and who may purge it (Magento's Varnish
+// purge requests arrive on the same address).
+type CacheService struct {
+	Listen     Address
+	Address    Address
+	PurgeAllow []netip.Prefix // empty: loopback only
+	PurgeToken string         // required as a bearer token when set
+}
+
+// Cache is a route's edge cache policy.
+type Cache struct {
+	TTL                  time.Duration // when the response gives no s-maxage/max-age/Expires
+	StaleWhileRevalidate time.Duration
+	StaleIfError         time.Duration
+	NegativeTTL          time.Duration // 404/410 kept this long; 0: not cached
+	Jitter               float64       // ± share of the TTL, 0.10 = 10 %
+	MaxBody              int64         // bytes
+	Vary                 []RequestKey
+	Bypass               []RequestKey
+}
+
+// RequestKey names a cookie or a header of the request.
+type RequestKey struct {
+	Kind string // "cookie" or "header"
+	Name string
+}
+
+// Cache defaults.
+const (
+	DefaultCacheTTL     = 5 * time.Minute
+	DefaultCacheMaxBody = 1 << 20
+)
 
 // Metrics says where Envoy's cluster stats are scraped. Empty: rollout gates
 // use the shadow receiver's figures only.
@@ -198,6 +237,7 @@ type Route struct {
 	Limits   []Limit  // nil: the file's DefaultLimits; empty: none
 	Shadow   *Shadow  // nil: not compared
 	Rollout  *Rollout // nil: percent moves only by editing the file
+	Cache    *Cache   // nil: not cached at the edge
 	Pos      Pos
 }
 

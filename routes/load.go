@@ -23,7 +23,7 @@ func Load(path string) (*File, error) {
 }
 
 var topKeys = []string{"version", "listen", "legacy", "xff_trusted_hops", "backends", "routes",
-	"ratelimit", "redis", "limits", "shadow_service", "metrics"}
+	"ratelimit", "redis", "limits", "shadow_service", "metrics", "cache_service"}
 
 // Parse validates route file content; path only names the file in errors.
 func Parse(path string, data []byte) (*File, error) {
@@ -99,6 +99,9 @@ func (d *decoder) decodeFile(n *yaml.Node) *File {
 	if v := fs["limits"]; v != nil {
 		f.DefaultLimits = d.decodeLimits(v, top.at("limits"), DefaultLimitGroup)
 		d.needRateLimit(v, top.at("limits"), f)
+	}
+	if v := fs["cache_service"]; v != nil {
+		f.CacheService = d.decodeCacheService(v)
 	}
 	if v := fs["metrics"]; v != nil {
 		f.Metrics = d.decodeMetrics(v)

@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -56,7 +57,7 @@ func TestValidationMessages(t *testing.T) {
 		want []string
 	}{
 		"unknown key": {base + "  - name: a\n    match: {prefix: /a}\n    to: catalog\n    percnt: 5\n",
-			[]string{`routes.yaml:11:5: routes[0] "a": percnt: unknown key (known keys: name, match, to, percent, sticky, fallback, preview, legacy, limits, shadow, rollout)`}},
+			[]string{`routes.yaml:11:5: routes[0] "a": percnt: unknown key (known keys: name, match, to, percent, sticky, fallback, preview, legacy, limits, shadow, rollout, cache)`}},
 		"unknown backend": {base + "  - name: a\n    match: {prefix: /a}\n    to: catlog\n",
 			[]string{`routes.yaml:10:9: routes[0] "a": to: unknown backend "catlog" (declared: catalog, magento)`}},
 		"percent decimals": {base + "  - name: a\n    match: {prefix: /a}\n    to: catalog\n    percent: 12.345\n",
@@ -248,5 +249,37 @@ func TestRollout(t *testing.T) {
 		`routes.yaml:12:23: routes[0] "a": rollout.steps[0]: 5% does not rise above 10%: steps must go up from the route's percent`,
 		`routes.yaml:12:48: routes[0] "a": rollout.gates: at least one of shadow_match, error_rate and p99_latency is required: a rollout must be gated on something`,
 		`routes.yaml:12:76: routes[0] "a": rollout.on_failure: "retry": want rollback or pause`,
+	}, got)
+}
+
+func TestCache(t *testing.T) {
+	t.Setenv("PURGE_TOKEN", "s3cret")
+	src := strings.Replace(base, "routes:\n", "cache_service: {listen: 0.0.0.0:8082, address: cache.internal:8082, purge_allow: [10.0.0.0/8, 192.168.1.7], purge_token: '${PURGE_TOKEN}'}\nroutes:\n", 1) + `  - name: category-pages
+    match: {prefix: /women}
+    to: catalog
+    cache:
+      ttl: 10m
+      vary: [cookie:X-Magento-Vary, header:Store, header:Content-Currency]
+      stale_while_revalidate: 30s
+      stale_if_error: 10m
+      negative_ttl: 30s
+      jitter: 10%
+      max_body: 2MiB
+      bypass: [cookie:PHPSESSID_logged_in, header:Authorization]
+`
+	f, err := Parse("r.yaml", []byte(src))
+	require.NoError(t, err)
+	assert.Equal(t, "s3cret", f.CacheService.PurgeToken)
+	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.168.1.7/32")}, f.CacheService.PurgeAllow)
+	assert.Equal(t, &Cache{TTL: 10 * time.Minute, StaleWhileRevalidate: 30 * time.Second, StaleIfError: 10 * time.Minute,
+		NegativeTTL: 30 * time.Second, Jitter: 0.10, MaxBody: 2 << 20,
+		Vary:   []RequestKey{{"cookie", "X-Magento-Vary"}, {"header", "Store"}, {"header", "Content-Currency"}},
+		Bypass: []RequestKey{{"cookie", "PHPSESSID_logged_in"}, {"header", "Authorization"}}}, f.Routes[0].Cache)
+
+	t.Setenv("PURGE_TOKEN", "")
+	got := errorsOf(t, strings.Replace(src, "max_body: 2MiB", "max_body: 2 megs", 1))
+	assert.Equal(t, []string{
+		`routes.yaml:7:122: cache_service.purge_token: environment variable PURGE_TOKEN is not set`,
+		`routes.yaml:19:17: routes[0] "category-pages": cache.max_body: "2 megs" is not a size (e.g. 512KiB, 2MiB)`,
 	}, got)
 }

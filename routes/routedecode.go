@@ -11,7 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var routeKeys = []string{"name", "match", "to", "percent", "sticky", "fallback", "preview", "legacy", "limits", "shadow", "rollout"}
+var routeKeys = []string{"name", "match", "to", "percent", "sticky", "fallback", "preview", "legacy", "limits", "shadow", "rollout", "cache"}
 
 func (d *decoder) decodeRoutes(n *yaml.Node, f *File) {
 	items := d.list(n, loc{route: -1, field: "routes"})
@@ -86,6 +86,9 @@ func (d *decoder) decodeRoute(n *yaml.Node, i int, f *File) *Route {
 	}
 	if v := fs["shadow"]; v != nil {
 		r.Shadow = d.decodeShadow(v, l.at("shadow"), f, r)
+	}
+	if v := fs["cache"]; v != nil {
+		r.Cache = d.decodeCache(v, l.at("cache"), f)
 	}
 	if v := fs["rollout"]; v != nil {
 		r.Rollout = d.decodeRollout(v, l.at("rollout"), r)

@@ -18,7 +18,8 @@ func newRootCommand() *cobra.Command {
 	root.PersistentFlags().String("config", "", "config file (YAML) with defaults for any flag; flags and STRANGLER_* env win")
 	root.AddCommand(newValidateCommand(), newRenderCommand(), newDiffCommand(), newBootstrapCommand(),
 		newServeCommand(), newStatusCommand(), newShiftCommand(),
-		newEdgeServiceCommand("ratelimit", "Run the global rate limit service (Envoy RLS v3, GCRA in Redis) from the route file"))
+		newEdgeServiceCommand("ratelimit", "Run the global rate limit service (Envoy RLS v3, GCRA in Redis) from the route file"),
+		newCacheCommand())
 	return root
 }
 

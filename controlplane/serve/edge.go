@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -68,22 +69,13 @@ func newEdges(ctx context.Context, want []string, reg prometheus.Registerer, log
 	if want != nil {
 		e.want = map[string]bool{}
 		for _, w := range want {
-			if !contains(EdgeNames(), w) {
+			if !slices.Contains(EdgeNames(), w) {
 				return nil, fmt.Errorf("no edge service %q (have %v)", w, EdgeNames())
 			}
 			e.want[w] = true
 		}
 	}
 	return e, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // apply brings the edge services in line with an accepted file.
