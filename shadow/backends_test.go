@@ -102,10 +102,10 @@ func (b *backend) serve(w http.ResponseWriter, r *http.Request, product, categor
 	case strings.HasPrefix(path, "/rest/V1/categories/"):
 		n, _ := strconv.Atoi(strings.TrimPrefix(path, "/rest/V1/categories/"))
 		b.writeBody(w, r, b.category(category, n))
-	case path == "/rest/V1/broken" && !b.legacy: // a gzip header on a body that is not gzip
-		w.Header().Set("Content-Encoding", "gzip")
+	case path == "/rest/V1/broken" && !b.legacy, path == "/rest/V1/broken-legacy" && b.legacy:
+		w.Header().Set("Content-Encoding", "gzip") // a gzip header on a body that is not gzip
 		fmt.Fprint(w, `{"id":1}`)
-	case path == "/rest/V1/broken":
+	case path == "/rest/V1/broken", path == "/rest/V1/broken-legacy":
 		fmt.Fprint(w, `{"id":1}`)
 	default:
 		w.WriteHeader(http.StatusNotFound)

@@ -96,24 +96,29 @@ func TestNotComparableReasons(t *testing.T) {
 	tooLarge.Header.Del("Accept-Encoding") // gzip would fit it under the cap
 	ok := categoryReq(2)
 	ok.Side = SideNew
+	// The new service's broken body is a real difference; legacy's leaves
+	// nothing to judge against.
 	broken := categoryReq(0)
 	broken.URI, broken.Side = "/rest/V1/broken", SideLegacy
-	play(t, []*envoy{rg.node.envoy}, []userRequest{fellBack, tooLarge, ok, broken})
-	rg.waitHandled(4)
+	brokenLegacy := categoryReq(0)
+	brokenLegacy.URI, brokenLegacy.Side = "/rest/V1/broken-legacy", SideNew
+	play(t, []*envoy{rg.node.envoy}, []userRequest{fellBack, tooLarge, ok, broken, brokenLegacy})
+	rg.waitHandled(5)
 
 	rg.legacy.delay.Store(int64(time.Second)) // the receiver's call times out
 	slow := categoryReq(3)
 	slow.Side = SideNew
 	play(t, []*envoy{rg.node.envoy}, []userRequest{slow})
-	rep := rg.waitHandled(5)
+	rep := rg.waitHandled(6)
 	want := map[string]int64{NotComparableFellBack: 1, NotComparableTooLarge: 1, NotComparableTimeout: 1, NotComparableDecodeError: 1}
 	for reason, n := range want {
 		if rep.NotComparable[reason] != n {
 			t.Fatalf("not comparable %v, want %v", rep.NotComparable, want)
 		}
 	}
-	if rep.Compared != 1 {
-		t.Fatalf("compared %d, want 1", rep.Compared)
+	// Compared: ok, and broken (a decode difference, so not matched).
+	if rep.Compared != 2 || rep.Matched != 1 {
+		t.Fatalf("compared %d, matched %d; want 2 and 1", rep.Compared, rep.Matched)
 	}
 	// The gate's view of the new side: the fallback is a failure; the two
 	// answers it served itself are not.
@@ -122,9 +127,10 @@ func TestNotComparableReasons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// new answered: ok and slow (as primaries), broken (called); the
-	// fallback is an error; tooLarge never reached it (too large first).
-	if reqs != 4 || errs != 1 || p99 <= 0 {
+	// new answered: ok, slow and brokenLegacy (as primaries), broken
+	// (called); the fallback is an error; tooLarge never reached it (too
+	// large first).
+	if reqs != 5 || errs != 1 || p99 <= 0 {
 		t.Fatalf("new side stats: %d requests, %d errors, p99 %v", reqs, errs, p99)
 	}
 }

@@ -99,6 +99,10 @@ func (c *Comparer) compareBodies(res *Result, s *scratch) {
 		return
 	}
 	lerr, rerr := l.decode(c.opt.maxBody), r.decode(c.opt.maxBody)
+	if candidateBroken(lerr, rerr) {
+		c.bodyDifference(res, s, KindDecode)
+		return
+	}
 	if lerr != nil || rerr != nil {
 		res.NotComparable = notComparable(lerr, rerr)
 		return
@@ -115,8 +119,12 @@ func (c *Comparer) compareBodies(res *Result, s *scratch) {
 		return
 	}
 	lj, rj := l.json(), r.json()
-	if l.declaredJSON() && !lj || r.declaredJSON() && !rj {
-		res.NotComparable = notComparable(declaredParseErr(l), declaredParseErr(r))
+	if lperr, rperr := declaredParseErr(l), declaredParseErr(r); lperr != nil || rperr != nil {
+		if candidateBroken(lperr, rperr) {
+			c.bodyDifference(res, s, KindDecode)
+		} else {
+			res.NotComparable = notComparable(lperr, rperr)
+		}
 		return
 	}
 	switch {
@@ -137,6 +145,14 @@ func declaredParseErr(s *side) error {
 		return s.parseErr
 	}
 	return nil
+}
+
+// candidateBroken: legacy's body is fine and the candidate's cannot be
+// decoded or parsed. That is the new service answering wrongly, a real
+// difference; only a legacy failure (or a size overrun) leaves nothing to
+// judge against.
+func candidateBroken(lerr, rerr error) bool {
+	return lerr == nil && rerr != nil && !errors.Is(rerr, errTooLarge)
 }
 
 // notComparable names the side that failed, preferring a size overrun.

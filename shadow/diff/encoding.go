@@ -20,6 +20,11 @@ var errTooLarge = errors.New("decoded body exceeds the size limit")
 // decodeBody undoes Content-Encoding (applied in order, so undone in
 // reverse) and enforces the decoded-size cap.
 func decodeBody(h http.Header, body []byte, limit int64) ([]byte, error) {
+	if len(body) == 0 {
+		// A HEAD, 204 or 304 answer keeps GET's Content-Encoding with no
+		// body: there is nothing to decode.
+		return body, nil
+	}
 	codings := contentCodings(h)
 	for i := len(codings) - 1; i >= 0; i-- {
 		var err error

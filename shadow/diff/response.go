@@ -28,6 +28,7 @@ const (
 	KindOrder     Kind = "order"      // same elements, other order, on an ordered array
 	KindLine      Kind = "line"       // a text line differs
 	KindBytes     Kind = "bytes"      // opaque bodies differ
+	KindDecode    Kind = "decode"     // the candidate's body cannot be decoded or parsed while legacy's can
 )
 
 // Difference is one finding. Legacy and Candidate are short JSON (or text)
