@@ -19,7 +19,9 @@ func newRootCommand() *cobra.Command {
 	root.AddCommand(newValidateCommand(), newRenderCommand(), newDiffCommand(), newBootstrapCommand(),
 		newServeCommand(), newStatusCommand(), newShiftCommand(),
 		newEdgeServiceCommand("ratelimit", "Run the global rate limit service (Envoy RLS v3, GCRA in Redis) from the route file"),
-		newCacheCommand())
+		newCacheCommand(),
+		newEdgeServiceCommand("shadow", "Run the shadow receiver: join Envoy's mirror and response capture, call the other side, compare, store"),
+		newReportCommand(), newReplayCommand())
 	return root
 }
 

@@ -21,6 +21,9 @@ type Options struct {
 	Server   *xds.Server
 	Gatherer prometheus.Gatherer
 	Logger   *slog.Logger // defaults to slog.Default()
+	// Extra mounts more handlers by pattern (shadow reports, rollouts);
+	// they answer for their own methods.
+	Extra map[string]http.Handler
 }
 
 // NewHandler serves the admin API. Every endpoint answers GET (and HEAD)
@@ -38,6 +41,9 @@ func NewHandler(opts Options) http.Handler {
 	mux.Handle("/healthz", a.get(a.healthz))
 	mux.Handle("/readyz", a.get(a.readyz))
 	mux.Handle("/metrics", a.get(a.metrics()))
+	for pattern, h := range opts.Extra {
+		mux.Handle(pattern, h)
+	}
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, http.StatusNotFound, "no such endpoint: "+r.URL.Path)
 	}))

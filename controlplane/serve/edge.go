@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -52,12 +53,13 @@ type runningEdge struct {
 // them: started when a file first configures one, updated on every later
 // file. They share one Redis client, opened when the first one starts.
 type edges struct {
-	ctx    context.Context
-	want   map[string]bool // nil: every kind
-	reg    prometheus.Registerer
-	log    *slog.Logger
-	redisC rueidis.Client
-	closeR func()
+	ctx      context.Context
+	want     map[string]bool // nil: every kind
+	reg      prometheus.Registerer
+	log      *slog.Logger
+	redisC   rueidis.Client
+	closeR   func()
+	redisCfg string
 
 	mu      sync.Mutex
 	running map[string]*runningEdge
@@ -110,15 +112,47 @@ func (e *edges) apply(f *routes.File) error {
 	return nil
 }
 
-func (e *edges) start(k edgeKind, f *routes.File, addr routes.Address) error {
+// needsRedis: edge services, shadow reports and rollouts keep their state
+// in Redis.
+func needsRedis(f *routes.File) bool {
+	if f.RateLimit != nil || f.CacheService != nil || f.ShadowService != nil {
+		return true
+	}
+	for _, r := range f.Routes {
+		if r.Rollout != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// redisFor opens the file's Redis the first time a file needs one; later
+// changes to the redis setting need a restart (logged).
+func (e *edges) redisFor(f *routes.File) (rueidis.Client, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.redisLocked(f)
+}
+
+func (e *edges) redisLocked(f *routes.File) (rueidis.Client, error) {
 	if e.redisC == nil {
 		c, closeFn, err := redisconn.Open(e.ctx, redisconn.Config{Address: f.Redis.URL, Cluster: f.Redis.Cluster}, e.log)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		e.redisC, e.closeR = c, closeFn
+		e.redisC, e.closeR, e.redisCfg = c, closeFn, f.Redis.URL+strings.Join(f.Redis.Cluster, ",")
+	} else if cfg := f.Redis.URL + strings.Join(f.Redis.Cluster, ","); cfg != e.redisCfg {
+		e.log.Warn("the redis setting changed; restart to apply")
 	}
-	svc, err := k.start(e.ctx, f, e.redisC, e.reg, e.log.With("service", k.name))
+	return e.redisC, nil
+}
+
+func (e *edges) start(k edgeKind, f *routes.File, addr routes.Address) error {
+	redis, err := e.redisLocked(f)
+	if err != nil {
+		return err
+	}
+	svc, err := k.start(e.ctx, f, redis, e.reg, e.log.With("service", k.name))
 	if err != nil {
 		return err
 	}

@@ -161,15 +161,26 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	run.AdminAddr = adminLis.Addr()
 	errs := make(chan error, 3)
-	adminOpts := admin.Options{Gatherer: cp.Registry, Logger: log}
+	rp := &reports{}
+	adminOpts := admin.Options{Gatherer: cp.Registry, Logger: log, Extra: rp.handlers()}
+	accepted := func(f *routes.File) {
+		if needsRedis(f) {
+			if c, err := ed.redisFor(f); err != nil {
+				log.Error("redis", "error", err)
+			} else {
+				rp.set(c)
+			}
+		}
+		if err := ed.apply(f); err != nil {
+			log.Error("edge services", "error", err)
+		}
+	}
 	onFile := func(f *routes.File, err error) {
 		if err != nil {
 			log.Error("route file rejected; the edge services keep the last good one", "error", err)
 			return
 		}
-		if err := ed.apply(f); err != nil {
-			log.Error("edge services", "error", err)
-		}
+		accepted(f)
 	}
 	if opts.XDSAddr != "" {
 		xdsLis, err := listen(opts.XDSAddr, "xds")
@@ -183,9 +194,7 @@ func Run(ctx context.Context, opts Options) error {
 		adminOpts.Routes, adminOpts.Config, adminOpts.Server = func() any { return RouteViews(cp.Store) }, cp.Config, cp.XDS
 		onFile = func(f *routes.File, err error) {
 			if cp.Apply(ctx, f, err) == nil { // rejected files are recorded by Apply
-				if err := ed.apply(f); err != nil {
-					log.Error("edge services", "error", err)
-				}
+				accepted(f)
 			}
 		}
 	}
