@@ -290,3 +290,29 @@ func (p Percent) String() string { return formatPercent(p) }
 type Pos struct {
 	Line, Col int
 }
+
+// WithPercents returns the file with some routes' percents replaced (the
+// effective percents of rollouts), leaving f itself untouched: the route
+// file stays the plan, the control plane serves the effective split.
+func (f *File) WithPercents(p map[string]Percent) *File {
+	changed := false
+	for _, r := range f.Routes {
+		if v, ok := p[r.Name]; ok && v != r.Percent {
+			changed = true
+		}
+	}
+	if !changed {
+		return f
+	}
+	out := *f
+	out.Routes = make([]*Route, len(f.Routes))
+	for i, r := range f.Routes {
+		out.Routes[i] = r
+		if v, ok := p[r.Name]; ok && v != r.Percent {
+			c := *r
+			c.Percent = v
+			out.Routes[i] = &c
+		}
+	}
+	return &out
+}

@@ -42,7 +42,7 @@ func newServeCommand() *cobra.Command {
 			}
 			return serve.Run(ctx, serve.Options{
 				RoutesPath: path, XDSAddr: v.GetString("xds-addr"), AdminAddr: v.GetString("admin-addr"), Logger: log,
-				Edges: edges,
+				Edges: edges, AdminToken: v.GetString("admin-token"),
 			})
 		},
 	}
@@ -50,6 +50,7 @@ func newServeCommand() *cobra.Command {
 	cmd.Flags().String("xds-addr", ":18000", "gRPC address of the xDS (ADS) server")
 	cmd.Flags().String("admin-addr", ":9000", "HTTP address of the admin API and /metrics")
 	cmd.Flags().String("log-level", "info", "debug, info, warn or error")
+	cmd.Flags().String("admin-token", "", "bearer token the admin API's actions require (STRANGLER_ADMIN_TOKEN); empty refuses them")
 	cmd.Flags().String("edges", "all", "edge services to run beside the control plane when the route file configures them: all, none, or a comma list of "+strings.Join(serve.EdgeNames(), ", "))
 	return cmd
 }

@@ -34,8 +34,10 @@ func init() {
 
 type rateLimitEdge struct{ svc *ratelimit.Service }
 
-func (r rateLimitEdge) update(f *routes.File) error { return r.svc.Update(ratelimit.ConfigFromRoutes(f)) }
-func (r rateLimitEdge) close()                       { r.svc.Close() }
+func (r rateLimitEdge) update(f *routes.File) error {
+	return r.svc.Update(ratelimit.ConfigFromRoutes(f))
+}
+func (r rateLimitEdge) close() { r.svc.Close() }
 
 func (r rateLimitEdge) serve(ctx context.Context, l net.Listener) error {
 	g := grpc.NewServer(ratelimit.ServerOptions()...)

@@ -20,8 +20,10 @@ import (
 
 	"github.com/strangler-dev/strangler/controlplane"
 	"github.com/strangler-dev/strangler/controlplane/admin"
+	"github.com/strangler-dev/strangler/controlplane/rollout"
 	"github.com/strangler-dev/strangler/controlplane/xds"
 	"github.com/strangler-dev/strangler/routes"
+	"github.com/strangler-dev/strangler/shadow"
 )
 
 // Options configure Run.
@@ -34,6 +36,9 @@ type Options struct {
 	// Edges names the edge services to run (see EdgeNames); nil runs every
 	// one the route file configures, an empty list none.
 	Edges []string
+	// AdminToken is the bearer token the admin API's actions (rollout
+	// promote/pause/resume/abort) require; empty refuses every action.
+	AdminToken string
 	// Ready, when set, receives the running process once its servers listen
 	// (tests bind to port 0 and read the addresses from it).
 	Ready func(*Running)
@@ -57,8 +62,58 @@ type ControlPlane struct {
 	Registry *prometheus.Registry
 	log      *slog.Logger
 
-	mu     sync.Mutex
-	served *controlplane.Resources // what Envoy is being served now
+	mu       sync.Mutex
+	served   *controlplane.Resources // what Envoy is being served now
+	accepted *routes.File            // the last good route file, as written
+	rollouts *rollout.Controller     // nil until a route file names a Redis
+}
+
+// setRollouts attaches the rollout controller: from then on Envoy gets each
+// route's effective percent, which a rollout may hold apart from the file's.
+func (cp *ControlPlane) setRollouts(c *rollout.Controller) {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	cp.rollouts = c
+}
+
+// Rollouts is the rollout controller, nil before one runs.
+func (cp *ControlPlane) Rollouts() *rollout.Controller {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	return cp.rollouts
+}
+
+// effective is the file Envoy should get: percents of routes under rollout
+// replaced by their effective ones.
+func (cp *ControlPlane) effective(f *routes.File) *routes.File {
+	if c := cp.Rollouts(); c != nil {
+		return f.WithPercents(c.Effective())
+	}
+	return f
+}
+
+// Reapply serves the last good route file again with the current effective
+// percents: a rollout moved a step.
+func (cp *ControlPlane) Reapply(ctx context.Context) error {
+	cp.mu.Lock()
+	f := cp.accepted
+	cp.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	res, err := controlplane.Translate(cp.effective(f))
+	if err == nil {
+		err = cp.XDS.Update(ctx, res)
+	}
+	if err != nil {
+		cp.log.Error("rollout step not served", "error", err)
+		return err
+	}
+	cp.mu.Lock()
+	cp.served = res
+	cp.mu.Unlock()
+	cp.log.Info("effective percents served", "percents", cp.Rollouts().Effective())
+	return nil
 }
 
 // New builds the parts without starting anything.
@@ -87,7 +142,12 @@ func (cp *ControlPlane) Apply(ctx context.Context, f *routes.File, loadErr error
 	case err != nil:
 		cp.XDS.Reject(err)
 	default:
-		if res, err = controlplane.Translate(f); err != nil {
+		if c := cp.Rollouts(); c != nil {
+			if err := c.Update(ctx, f, "route file"); err != nil {
+				cp.log.Warn("rollout state not read; serving the last known effective percents", "error", err)
+			}
+		}
+		if res, err = controlplane.Translate(cp.effective(f)); err != nil {
 			err = fmt.Errorf("translate: %w", err)
 			cp.XDS.Reject(err)
 		} else {
@@ -103,7 +163,7 @@ func (cp *ControlPlane) Apply(ctx context.Context, f *routes.File, loadErr error
 		return err
 	}
 	cp.mu.Lock()
-	cp.served = res
+	cp.served, cp.accepted = res, f
 	cp.mu.Unlock()
 	cp.log.Info("route file served", "path", f.Path, "routes", len(f.Routes), "versions", cp.XDS.Versions())
 	return nil
@@ -191,8 +251,22 @@ func Run(ctx context.Context, opts Options) error {
 		g := grpc.NewServer(xds.GRPCServerOptions()...)
 		cp.XDS.Register(g)
 		go func() { errs <- serveGRPC(ctx, g, xdsLis) }()
-		adminOpts.Routes, adminOpts.Config, adminOpts.Server = func() any { return RouteViews(cp.Store) }, cp.Config, cp.XDS
+		adminOpts.Routes, adminOpts.Config, adminOpts.Server = func() any { return RouteViews(cp) }, cp.Config, cp.XDS
+		for _, p := range []string{"/api/rollouts", "/api/rollouts/", "/api/history/"} {
+			adminOpts.Extra[p] = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if c := cp.Rollouts(); c != nil {
+					rollout.AdminHandler(c, opts.AdminToken).ServeHTTP(w, r)
+					return
+				}
+				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "no route file served yet"})
+			})
+		}
 		onFile = func(f *routes.File, err error) {
+			if err == nil && cp.Rollouts() == nil {
+				if err := startRollouts(ctx, cp, ed, f, log); err != nil {
+					log.Error("rollouts and history are off until Redis is reachable", "error", err)
+				}
+			}
 			if cp.Apply(ctx, f, err) == nil { // rejected files are recorded by Apply
 				accepted(f)
 			}
@@ -215,4 +289,43 @@ func Run(ctx context.Context, opts Options) error {
 	defer done()
 	_ = web.Shutdown(shutdown)
 	return err
+}
+
+// startRollouts runs the rollout controller on the file's Redis (embedded
+// when the file names none): rollouts, and the history of every percent
+// change, live there so that replicas agree and restarts resume.
+func startRollouts(ctx context.Context, cp *ControlPlane, ed *edges, f *routes.File, log *slog.Logger) error {
+	redis, err := ed.redisFor(f)
+	if err != nil {
+		return err
+	}
+	opts := rollout.Options{Redis: redis, Shadow: shadow.NewStore(redis), Registerer: cp.Registry, Logger: log.With("part", "rollout")}
+	if f.Metrics.Prometheus != "" {
+		prom, err := rollout.NewPrometheus(f.Metrics.Prometheus, &http.Client{Timeout: 10 * time.Second}, rollout.DefaultQueries())
+		if err != nil {
+			return err
+		}
+		opts.Envoy = prom
+	}
+	c, err := rollout.New(opts)
+	if err != nil {
+		return err
+	}
+	cp.setRollouts(c)
+	go func() {
+		if err := c.Run(ctx); err != nil && ctx.Err() == nil {
+			log.Error("rollout controller stopped", "error", err)
+		}
+	}()
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-c.Changes():
+				_ = cp.Reapply(ctx) // logged
+			}
+		}
+	}()
+	return nil
 }

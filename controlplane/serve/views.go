@@ -1,7 +1,5 @@
 package serve
 
-import "github.com/strangler-dev/strangler/routes"
-
 // RouteView is one route as the admin API shows it.
 type RouteView struct {
 	Name     string  `json:"name"`
@@ -9,22 +7,24 @@ type RouteView struct {
 	Match    string  `json:"match"`
 	To       string  `json:"to"`
 	Legacy   string  `json:"legacy"`
-	Percent  float64 `json:"percent"`
+	Percent  float64 `json:"percent"`          // effective: what Envoy is told
+	File     float64 `json:"file_percent"`     // as written in the route file (a rollout may hold Percent apart)
 	Sticky   string  `json:"sticky,omitempty"` // "cookie:PHPSESSID" or "header:X-Customer-Id"
 	Fallback bool    `json:"fallback"`
 	Preview  string  `json:"preview_header,omitempty"`
 }
 
 // RouteViews lists the served routes in match order.
-func RouteViews(s *routes.Store) []RouteView {
-	f := s.File(nil)
+func RouteViews(cp *ControlPlane) []RouteView {
+	f := cp.Store.File(nil)
 	if f == nil {
 		return []RouteView{}
 	}
+	eff := cp.effective(f)
 	out := make([]RouteView, 0, len(f.Routes))
 	for _, r := range f.Routes {
 		v := RouteView{Name: r.Name, Index: r.Index, Match: r.Match.Describe(), To: r.To, Legacy: r.Legacy,
-			Percent: r.Percent.Float(), Fallback: r.Fallback}
+			Percent: eff.Routes[r.Index].Percent.Float(), File: r.Percent.Float(), Fallback: r.Fallback}
 		if r.Sticky != nil {
 			v.Sticky = "cookie:" + r.Sticky.Cookie
 			if r.Sticky.Header != "" {

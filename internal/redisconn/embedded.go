@@ -26,6 +26,9 @@ func openEmbedded(ctx context.Context, log *slog.Logger) (rueidis.Client, func()
 	go advance(m, stop)
 	opt := baseOptions()
 	opt.InitAddress, opt.ForceSingleClient = []string{m.Addr()}, true
+	// miniredis does not mix RESP3 pushes with commands on one connection;
+	// with RESP2, rueidis gives subscriptions a connection of their own.
+	opt.AlwaysRESP2 = true
 	c, err := rueidis.NewClient(opt)
 	if err != nil {
 		close(stop)
