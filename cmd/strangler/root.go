@@ -21,7 +21,8 @@ func newRootCommand() *cobra.Command {
 		newEdgeServiceCommand("ratelimit", "Run the global rate limit service (Envoy RLS v3, GCRA in Redis) from the route file"),
 		newCacheCommand(),
 		newEdgeServiceCommand("shadow", "Run the shadow receiver: join Envoy's mirror and response capture, call the other side, compare, store"),
-		newReportCommand(), newReplayCommand(), newRolloutCommand(), newHistoryCommand())
+		newReportCommand(), newReplayCommand(), newRolloutCommand(), newHistoryCommand(),
+		newServiceCommand())
 	return root
 }
 
