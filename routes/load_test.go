@@ -16,7 +16,7 @@ func TestLoadExample(t *testing.T) {
 	assert.Equal(t, 1, f.Version)
 	assert.Equal(t, Address{Host: "0.0.0.0", Port: 10000}, f.Listen)
 	assert.Equal(t, "magento", f.Legacy)
-	require.Len(t, f.Routes, 3)
+	require.Len(t, f.Routes, 4)
 	r := f.Routes[0]
 	assert.Equal(t, "product-api", r.Name)
 	assert.Equal(t, "/rest/V1/products", r.Match.Prefix)

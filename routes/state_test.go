@@ -32,8 +32,8 @@ func TestStoreReplaceAndWatch(t *testing.T) {
 		}
 		return out
 	}
-	assert.Equal(t, []string{"product-api", "category-api", "search-default-store"}, names(s.RoutesOf("catalog")))
-	assert.Equal(t, []string{"product-api", "category-api", "search-default-store"}, names(s.RoutesOf("magento")))
+	assert.Equal(t, []string{"product-api", "category-api", "search-default-store", "category-pages"}, names(s.RoutesOf("catalog")))
+	assert.Equal(t, []string{"product-api", "category-api", "search-default-store", "category-pages"}, names(s.RoutesOf("magento")))
 	assert.Equal(t, uint64(1), s.Status().Generation)
 
 	s.Reject(errors.New("routes.yaml:3:1: bad"), time.Unix(200, 0))

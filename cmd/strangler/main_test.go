@@ -63,12 +63,12 @@ func editedExample(t *testing.T, from, to string) string {
 func TestValidate(t *testing.T) {
 	out, _, code := run(t, "validate", example)
 	assert.Equal(t, 0, code)
-	assert.Contains(t, out, "magento.yaml: ok (3 routes, 2 backends)")
+	assert.Contains(t, out, "magento.yaml: ok (4 routes, 2 backends)")
 
 	bad := editedExample(t, "percent: 25", "percent: 25.125")
 	_, errOut, code := run(t, "validate", example, bad)
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, bad+`:25:14: routes[0] "product-api": percent: 25.125 has more than 2 decimals`)
+	assert.Contains(t, errOut, bad+`:34:14: routes[0] "product-api": percent: 25.125 has more than 2 decimals`)
 	assert.Contains(t, errOut, "1 of 2 files invalid")
 }
 
@@ -127,7 +127,7 @@ func TestStatusShowsNodes(t *testing.T) {
 	addrs := make(chan [2]string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- serve.Run(ctx, serve.Options{RoutesPath: example, XDSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0",
+		done <- serve.Run(ctx, serve.Options{RoutesPath: example, XDSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0", Edges: []string{},
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			Ready:  func(r *serve.Running) { addrs <- [2]string{r.XDSAddr.String(), r.AdminAddr.String()} }})
 	}()
