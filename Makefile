@@ -5,8 +5,8 @@ ROUTES ?= routes/examples/magento.yaml
 
 .PHONY: run test bench build vet fuzz golden
 
-run: ## strangler serve on the example route file, everything embedded
-	$(GO) run ./cmd/strangler serve --routes $(ROUTES)
+run: ## the whole stack on the example route file, everything embedded (strangler dev)
+	$(GO) run ./cmd/strangler dev --routes $(ROUTES)
 
 test: vet ## vet, then every test with the race detector
 	$(GO) test -race -count=1 -timeout 20m ./...

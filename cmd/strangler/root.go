@@ -22,7 +22,7 @@ func newRootCommand() *cobra.Command {
 		newCacheCommand(),
 		newEdgeServiceCommand("shadow", "Run the shadow receiver: join Envoy's mirror and response capture, call the other side, compare, store"),
 		newReportCommand(), newReplayCommand(), newRolloutCommand(), newHistoryCommand(),
-		newServiceCommand())
+		newServiceCommand(), newEdgeCommand(), newDevCommand())
 	return root
 }
 

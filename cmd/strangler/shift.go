@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -52,7 +51,7 @@ func newShiftCommand() *cobra.Command {
 				}
 				return nil
 			}
-			if err := writeAtomic(file, out); err != nil {
+			if err := routes.WriteFile(file, out); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: route %s -> %s\n", file, args[0], p)
@@ -62,30 +61,4 @@ func newShiftCommand() *cobra.Command {
 	cmd.Flags().StringVarP(&file, "file", "f", "routes.yaml", "route file to edit")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the change (as strangler diff does) without writing")
 	return cmd
-}
-
-// writeAtomic replaces path in one rename, keeping its mode, so a watcher
-// never reads a half-written route file.
-func writeAtomic(path string, data []byte) error {
-	info, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

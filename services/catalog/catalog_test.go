@@ -22,7 +22,8 @@ func TestProductBySKU(t *testing.T) {
 	r := g.Get("/rest/V1/products/" + p.SKU)
 	require.Equal(t, 200, r.Status)
 	assert.Equal(t, "catalog", r.Header.Get("X-Served-By"))
-	assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
+	assert.Equal(t, "application/json; charset=utf-8", r.Header.Get("Content-Type"))
+	assert.Equal(t, "no-store", r.Header.Get("Cache-Control"), "the same REST contract as Magento")
 	assert.JSONEq(t, string(goJSON(t, p)), string(r.Body))
 
 	body := string(r.Body)
