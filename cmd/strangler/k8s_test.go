@@ -163,6 +163,8 @@ func TestKubernetesManifests(t *testing.T) {
 	f, err := routes.Parse("strangler-routes", []byte(cm.Data["routes.yaml"]))
 	require.NoError(t, err)
 	serviceFor(t, objs, f.RateLimit.Address.Host, int(f.RateLimit.Address.Port))
+	serviceFor(t, objs, f.CacheService.Address.Host, int(f.CacheService.Address.Port))
+	serviceFor(t, objs, f.ShadowService.Address.Host, int(f.ShadowService.Address.Port))
 	u, err := url.Parse(f.Redis.URL)
 	require.NoError(t, err)
 	serviceFor(t, objs, u.Hostname(), 6379)
