@@ -175,3 +175,41 @@ func TestKubernetesManifests(t *testing.T) {
 	assert.Equal(t, out, objs["ConfigMap/envoy-bootstrap"].Data["bootstrap.yaml"])
 	serviceFor(t, objs, "strangler-xds", 18000)
 }
+
+// TestComposeFile: the compose stack's route file validates, and every host in
+// it is a compose service; every strangler command in it exists.
+func TestComposeFile(t *testing.T) {
+	var compose struct {
+		Services map[string]struct {
+			Build   any      `yaml:"build"`
+			Command []string `yaml:"command"`
+		} `yaml:"services"`
+	}
+	data, err := os.ReadFile("../../envoy/docker-compose.yml")
+	require.NoError(t, err)
+	require.NoError(t, yaml.Unmarshal(data, &compose))
+	f, err := routes.Load("../../routes/examples/compose.yaml")
+	require.NoError(t, err)
+	hosts := []string{f.RateLimit.Address.Host, f.CacheService.Address.Host, f.ShadowService.Address.Host}
+	for _, b := range f.Backends {
+		for _, e := range b.Endpoints {
+			hosts = append(hosts, e.Host)
+		}
+	}
+	u, err := url.Parse(f.Redis.URL)
+	require.NoError(t, err)
+	hosts = append(hosts, u.Hostname())
+	for _, h := range hosts {
+		assert.Contains(t, compose.Services, h, "route file host %q is no compose service", h)
+	}
+	root := newRootCommand()
+	for name, svc := range compose.Services {
+		if svc.Build == nil {
+			continue
+		}
+		cmd, rest, err := root.Find(svc.Command)
+		require.NoError(t, err, name)
+		require.NotEqual(t, root, cmd, name)
+		require.NoError(t, cmd.ParseFlags(rest), name)
+	}
+}
