@@ -88,7 +88,7 @@ func (pr *pairer) observe(ctx context.Context, rs *routeState, req *request, p *
 		legacy, candidate = resp, p.resp
 	}
 	res := rs.cmp.Compare(toDiff(legacy), toDiff(candidate))
-	obs.Result = &res
+	obs.Result, obs.comparer = &res, rs.cmp
 	if p.side == SideLegacy && req.Method == http.MethodGet && anonymous(req.Header) && pr.noiseRoll(rs.NoisePercent) {
 		obs.Noise = pr.noise(ctx, rs, req, p.resp, lim)
 	}

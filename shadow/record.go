@@ -149,9 +149,10 @@ func (s *Store) sample(w *writer, obs *Observation, ep, t string) error {
 
 func newSample(obs *Observation) Sample {
 	res := obs.Result
+	legacy, candidate := obs.samples()
 	sm := Sample{At: obs.At.UTC(), RequestID: obs.RequestID, Method: obs.Method, Path: obs.Path, Served: obs.Served,
 		LegacyStatus: obs.Legacy.Status, NewStatus: obs.New.Status, Omitted: res.Omitted,
-		Legacy: string(res.SampleLegacy), New: string(res.SampleCandidate)}
+		Legacy: string(legacy), New: string(candidate)}
 	for i, d := range res.Differences {
 		if i == maxSampleDifferences {
 			sm.Omitted += len(res.Differences) - i

@@ -52,6 +52,10 @@ func benchPair(b *testing.B) (*Comparer, Response, Response) {
 	return cmp, Response{200, h("Sat, 02 Nov 2024 17:05:09 GMT"), legacy}, Response{200, h("Sat, 02 Nov 2024 17:05:10 GMT"), cand}
 }
 
+// BenchmarkCompareProduct10KB measures what the receiver pays for almost
+// every differing pair: Compare alone. The receiver renders samples (Sample)
+// for at most one pair per field per second, so they are measured apart, in
+// BenchmarkSampleProduct10KB.
 func BenchmarkCompareProduct10KB(b *testing.B) {
 	cmp, l, c := benchPair(b)
 	if res := cmp.Compare(l, c); len(res.Differences) != 3 || res.Ignored != 2 || res.Tolerated != 1 {
@@ -59,6 +63,21 @@ func BenchmarkCompareProduct10KB(b *testing.B) {
 	}
 	b.SetBytes(int64(len(l.Body) + len(c.Body)))
 	runCompare(b, cmp, l, c)
+}
+
+// BenchmarkSampleProduct10KB is the extra cost of a pair whose sample is
+// stored: Sample re-decodes and re-parses both bodies and redacts them.
+func BenchmarkSampleProduct10KB(b *testing.B) {
+	cmp, l, c := benchPair(b)
+	res := cmp.Compare(l, c)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := res
+		if sl, sc := cmp.Sample(&r); len(sl) == 0 || len(sc) == 0 {
+			b.Fatal("no sample")
+		}
+	}
 }
 
 // runCompare reports comparisons per wall second and per CPU second of the

@@ -196,27 +196,3 @@ func (c *Comparer) renderBody(s *scratch, i int, kind Kind) (string, bool) {
 	}
 	return jsonQuote(truncateText(sd.decoded, renderLimit)), false
 }
-
-// sample returns a redacted copy of the decoded body, capped, or nil when it
-// cannot be produced safely.
-func (c *Comparer) sample(sd *side, red *redactor) []byte {
-	if sd.decode(c.opt.maxBody) != nil || len(sd.decoded) == 0 {
-		return nil
-	}
-	limit := c.opt.sampleBytes
-	var spans []span
-	switch {
-	case sd.json():
-		if len(c.rules.redactBody) > 0 {
-			spans = red.collect(&sd.tree, 0, nil)
-		}
-	case len(c.rules.redactBody) > 0:
-		return nil
-	}
-	if len(spans) == 0 { // one exact-size copy, no zeroing first
-		return append([]byte(nil), sd.decoded[:min(len(sd.decoded), limit)]...)
-	}
-	out, _ := writeRedacted(make([]byte, 0, min(len(sd.decoded), limit)+len(redactedJSON)),
-		sd.decoded, 0, int32(len(sd.decoded)), spans, false, limit)
-	return out
-}

@@ -67,9 +67,10 @@ func NewComparer(rules Rules, opts ...Option) (*Comparer, error) {
 	return c, nil
 }
 
-// Compare compares status, headers and decoded bodies. Samples are kept
-// only for pairs that do not match; a body that should be redacted but cannot
-// be parsed (non-JSON, broken JSON, undecodable) gets no sample at all.
+// Compare compares status, headers and decoded bodies. For a pair that does
+// not match, res keeps the two responses so that Sample can render the
+// redacted sample bodies later, only if the caller keeps a sample; the
+// caller must not change the bodies until then.
 func (c *Comparer) Compare(legacy, candidate Response) Result {
 	var res Result
 	if legacy.Status != candidate.Status {
@@ -84,11 +85,7 @@ func (c *Comparer) Compare(legacy, candidate Response) Result {
 	c.compareBodies(&res, s)
 	res.Match = len(res.Differences) == 0 && res.Omitted == 0 && res.NotComparable == ""
 	if !res.Match && c.opt.sampleBytes > 0 {
-		if s.w.red.set == nil && len(c.rules.redactBody) > 0 {
-			s.w.red = newRedactor(c.rules.redactBody)
-		}
-		res.SampleLegacy = c.sample(&s.sides[0], &s.w.red)
-		res.SampleCandidate = c.sample(&s.sides[1], &s.w.red)
+		res.pair, res.toSample = [2]Response{legacy, candidate}, true
 	}
 	s.sides[0].release()
 	s.sides[1].release()

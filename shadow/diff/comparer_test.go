@@ -26,6 +26,7 @@ func TestMaxDifferencesAndSampleCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := cmp.Compare(jsonResp(`{"a":1,"b":2,"c":3,"d":4,"e":5}`), jsonResp(`{"a":9,"b":9,"c":9,"d":9,"e":9}`))
+	cmp.Sample(&res)
 	if res.Match || len(res.Differences) != 2 || res.Omitted != 3 {
 		t.Fatalf("got %d differences, %d omitted, match %v; want 2, 3, false", len(res.Differences), res.Omitted, res.Match)
 	}
@@ -40,6 +41,7 @@ func TestNoSamplesOption(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := cmp.Compare(jsonResp(`{"a":1}`), jsonResp(`{"a":2}`))
+	cmp.Sample(&res)
 	if res.Match || res.SampleLegacy != nil || res.SampleCandidate != nil {
 		t.Fatalf("got %+v, want a mismatch without samples", res)
 	}
@@ -48,16 +50,10 @@ func TestNoSamplesOption(t *testing.T) {
 // TestRedactedSampleWithheld: a body that redact rules cannot reach (not
 // JSON) is not kept as a sample rather than kept in clear.
 func TestRedactedSampleWithheld(t *testing.T) {
-	rules, err := ParseRules(nil, nil, nil, []string{"body:$..email"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmp, err := NewComparer(rules)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmp := emailRedactingComparer(t)
 	html := Response{Status: 200, Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<p>mail: a@b.c</p>")}
 	res := cmp.Compare(html, jsonResp(`{"email":"a@b.c"}`))
+	cmp.Sample(&res)
 	if res.SampleLegacy != nil {
 		t.Fatalf("legacy sample kept in clear: %q", res.SampleLegacy)
 	}
@@ -69,4 +65,44 @@ func TestRedactedSampleWithheld(t *testing.T) {
 			t.Fatalf("difference %s holds the address in clear", d.Path)
 		}
 	}
+}
+
+// TestSampleOnDemand: Compare renders no sample; Sample renders the same
+// redacted bodies from a gzipped pair, once, and lets go of the bodies.
+func TestSampleOnDemand(t *testing.T) {
+	cmp := emailRedactingComparer(t)
+	legacy := jsonResp(`{"email":"a@b.c","n":1}`)
+	legacy.Header.Set("Content-Encoding", "gzip")
+	legacy.Body = gzipped(t, legacy.Body)
+	res := cmp.Compare(legacy, jsonResp(`{"email":"x@y.z","n":2}`))
+	if res.Match || res.SampleLegacy != nil || res.SampleCandidate != nil {
+		t.Fatalf("Compare rendered samples: %q %q", res.SampleLegacy, res.SampleCandidate)
+	}
+	l, c := cmp.Sample(&res)
+	if string(l) != `{"email":"[redacted]","n":1}` || string(c) != `{"email":"[redacted]","n":2}` {
+		t.Fatalf("samples %q %q", l, c)
+	}
+	if string(res.SampleLegacy) != string(l) || string(res.SampleCandidate) != string(c) || res.toSample || res.pair[0].Body != nil {
+		t.Fatalf("Sample did not keep its rendering and drop the bodies: %+v", res)
+	}
+	if l2, c2 := cmp.Sample(&res); &l2[0] != &l[0] || &c2[0] != &c[0] {
+		t.Fatal("a second Sample rendered again")
+	}
+	match := cmp.Compare(jsonResp(`{"a":1}`), jsonResp(`{"a":1}`))
+	if l, c := cmp.Sample(&match); l != nil || c != nil {
+		t.Fatalf("samples for a match: %q %q", l, c)
+	}
+}
+
+func emailRedactingComparer(t *testing.T) *Comparer {
+	t.Helper()
+	rules, err := ParseRules(nil, nil, nil, []string{"body:$..email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmp, err := NewComparer(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmp
 }

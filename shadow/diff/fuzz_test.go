@@ -69,9 +69,12 @@ func FuzzCompare(f *testing.F) {
 		}
 		la := Response{200, ha, a}
 		res := cmp.Compare(la, Response{200 + int(sel>>6), hb, b})
+		cmp.Sample(&res)
 		checkInvariants(t, res)
 
 		self := cmp.Compare(la, Response{200, ha.Clone(), bytes.Clone(a)})
+		cmp.Sample(&self)
+		checkInvariants(t, self)
 		if !self.Match {
 			t.Fatalf("a response differs from itself: %+v", self)
 		}

@@ -22,6 +22,7 @@ type walker struct {
 	quiet    int
 	budget   int // quiet node visits left; element matching is quadratic
 	red      redactor
+	buf      []byte // scratch for rendering paths and values before they become strings
 	// Ignored and tolerated differences met in quiet mode: they reach the
 	// Result only if the element comparison they belong to is kept.
 	qIgnored, qTolerated int
@@ -128,8 +129,8 @@ func (w *walker) report(kind Kind, li, ci int32) bool {
 		w.res.Omitted++
 		return false
 	}
-	path := w.segs()
-	d := Difference{Path: formatPath(path, false), Template: formatPath(path, true), Kind: kind}
+	d := Difference{Kind: kind}
+	d.Path, d.Template, w.buf = formatPaths(w.buf, w.segs())
 	if kind == KindArraySize {
 		d.Legacy, d.Candidate, d.Redacted = w.renderLengths(li, ci)
 	} else {
@@ -163,10 +164,11 @@ func (w *walker) render(t *jtree, idx int32) (string, bool) {
 	}
 	spans := w.red.collect(t, int(idx), w.segs())
 	n := &t.nodes[idx]
-	out, cut := writeRedacted(make([]byte, 0, 64), t.src, n.start, n.end, spans, true, renderLimit)
+	out, cut := writeRedacted(w.buf[:0], t.src, n.start, n.end, spans, true, renderLimit)
 	if cut {
 		out = append(out, "…"...)
 	}
+	w.buf = out
 	return string(out), len(spans) > 0
 }
 

@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"math"
 	"math/big"
 	"strconv"
 )
@@ -95,6 +96,19 @@ func withinTolerance(a, b []byte, tol float64) bool {
 		delta := new(big.Float).SetPrec(512).Sub(fa, fb)
 		return delta.Abs(delta).Cmp(big.NewFloat(tol)) <= 0
 	}
+	if tol >= 0 && !math.IsInf(tol, 0) {
+		var tb, tdb [32]byte
+		dt := parseDecimal(strconv.AppendFloat(tb[:0], tol, 'g', -1, 64), tdb[:])
+		if within, ok := withinInt64(da, db, dt); ok {
+			return within
+		}
+	}
+	return withinRat(a, b, tol)
+}
+
+// withinRat is withinTolerance in exact rationals, for numbers too long for
+// withinInt64.
+func withinRat(a, b []byte, tol float64) bool {
 	ra, ok1 := new(big.Rat).SetString(string(a))
 	rb, ok2 := new(big.Rat).SetString(string(b))
 	rt, ok3 := new(big.Rat).SetString(strconv.FormatFloat(tol, 'g', -1, 64))
@@ -110,4 +124,53 @@ func abs64(v int64) int64 {
 		return -v
 	}
 	return v
+}
+
+// maxScaled bounds the integers withinInt64 works with, so that the
+// difference of two of them cannot overflow.
+const maxScaled = 1e17
+
+// withinInt64 decides |a-b| <= tol exactly in int64 when the three decimals
+// fit at a common scale, as prices and quantities do; ok is false otherwise.
+func withinInt64(a, b, tol decimal) (within, ok bool) {
+	s := max(a.scale(), b.scale(), tol.scale())
+	ma, ok1 := a.scaledTo(s)
+	mb, ok2 := b.scaledTo(s)
+	mt, ok3 := tol.scaledTo(s)
+	if !ok1 || !ok2 || !ok3 {
+		return false, false
+	}
+	d := ma - mb
+	if d < 0 {
+		d = -d
+	}
+	return d <= mt, true
+}
+
+// scale is the number of decimal places of d's digits: d = digits × 10^-scale.
+func (d decimal) scale() int64 { return int64(len(d.digits)) - d.point }
+
+// scaledTo returns d × 10^s as an integer when it fits under maxScaled; s is
+// at least d.scale().
+func (d decimal) scaledTo(s int64) (int64, bool) {
+	if len(d.digits) == 0 {
+		return 0, true
+	}
+	var m int64
+	for _, c := range d.digits {
+		if m > maxScaled/10 {
+			return 0, false
+		}
+		m = m*10 + int64(c-'0')
+	}
+	for k := s - d.scale(); k > 0; k-- {
+		if m > maxScaled/10 {
+			return 0, false
+		}
+		m *= 10
+	}
+	if d.neg {
+		m = -m
+	}
+	return m, true
 }

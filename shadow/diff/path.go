@@ -5,7 +5,20 @@ import "strconv"
 // formatPath renders a body path as "body:$.items[3].price"; with template
 // set, indexes become [*] so that differences aggregate per field.
 func formatPath(path []pathSeg, template bool) string {
-	b := make([]byte, 0, 64)
+	return string(appendPath(make([]byte, 0, 64), path, template))
+}
+
+// formatPaths renders path and its template into one string, through buf,
+// so that a reported difference costs one allocation for both.
+func formatPaths(buf []byte, path []pathSeg) (p, template string, scratch []byte) {
+	buf = appendPath(buf[:0], path, false)
+	n := len(buf)
+	buf = appendPath(buf, path, true)
+	s := string(buf)
+	return s[:n], s[n:], buf
+}
+
+func appendPath(b []byte, path []pathSeg, template bool) []byte {
 	b = append(b, "body:$"...)
 	var kb [64]byte
 	for i := range path {
@@ -21,7 +34,7 @@ func formatPath(path []pathSeg, template bool) string {
 			b = appendKey(b, unescapeIf(kb[:0], s.key, s.esc))
 		}
 	}
-	return string(b)
+	return b
 }
 
 // appendKey writes .key for plain identifiers and ['k'] for anything else, so

@@ -61,8 +61,14 @@ type Result struct {
 	Tolerated     int // numeric differences within a tolerance rule
 	NotComparable string
 
-	// Redacted, capped copies of the decoded bodies, kept only when the pair
-	// does not match. Nil when a body cannot be redacted safely (see Compare).
+	// Redacted, capped copies of the decoded bodies, rendered by
+	// Comparer.Sample and only for a pair that does not match. Nil until
+	// then, and when a body cannot be redacted safely.
 	SampleLegacy    []byte
 	SampleCandidate []byte
+
+	// pair is what Sample renders from, while toSample is set: a
+	// mismatch whose samples are not rendered yet.
+	pair     [2]Response
+	toSample bool
 }
