@@ -80,7 +80,9 @@ func (b *batcher) work() {
 		keys  []string
 		args  []string
 		out   []int64
+		bound callBound
 	)
+	defer bound.close()
 	for {
 		select {
 		case d := <-b.queue:
@@ -100,13 +102,13 @@ func (b *batcher) work() {
 				break fill
 			}
 		}
-		keys, args, out = b.run(batch, keys, args, out)
+		keys, args, out = b.run(batch, keys, args, out, &bound)
 	}
 }
 
 // run makes the script call for batch, skipping decisions whose callers
 // have already given up, and hands each decision its verdicts.
-func (b *batcher) run(batch []*decision, keys, args []string, out []int64) ([]string, []string, []int64) {
+func (b *batcher) run(batch []*decision, keys, args []string, out []int64, bound *callBound) ([]string, []string, []int64) {
 	now := mono()
 	live := batch[:0]
 	for _, d := range batch {
@@ -126,11 +128,8 @@ func (b *batcher) run(batch []*decision, keys, args []string, out []int64) ([]st
 		latest = max(latest, d.deadline)
 	}
 	args[1] = itoa(len(live))
-	ctx, cancel := context.WithCancel(context.Background())
-	timer := time.AfterFunc(time.Duration(latest-now), cancel)
-	out, err := b.s.script(ctx, keys, args, out[:0])
-	timer.Stop()
-	cancel()
+	out, err := b.s.script(bound.start(time.Duration(latest-now)), keys, args, out[:0])
+	bound.end()
 	rest := out
 	for _, d := range live {
 		e := err
