@@ -18,16 +18,8 @@ func (s *Service) writeJSON(w http.ResponseWriter, status int, v any) {
 	s.writeBody(w, status, body)
 }
 
-// writeBody sends the headers Magento's REST API sends: clients and the edge
-// cache must see the same contract from both sides (no-store keeps REST out
-// of shared caches), so a shadow report shows real differences, not these.
 func (s *Service) writeBody(w http.ResponseWriter, status int, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Frame-Options", "SAMEORIGIN")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-XSS-Protection", "1; mode=block")
+	catalogue.RESTHeaders(w.Header())
 	w.WriteHeader(status)
 	if _, err := w.Write(body); err != nil {
 		s.log.Debug("response not delivered", "error", err)

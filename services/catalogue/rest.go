@@ -74,3 +74,14 @@ func TreeParams(q url.Values) (root, depth int, err error) {
 	}
 	return root, depth, nil
 }
+
+// RESTHeaders sets the headers Magento's REST API sends with JSON: both
+// services keep this contract, so a shadow comparison shows real differences
+// rather than these (no-store keeps REST answers out of shared caches).
+func RESTHeaders(h http.Header) {
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-XSS-Protection", "1; mode=block")
+}

@@ -15,12 +15,7 @@ func (s *Server) writeREST(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		body = []byte(`{"message":"Internal Error. Details are available in Magento log file. Report ID: webapi-strangler"}`)
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Frame-Options", "SAMEORIGIN")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-XSS-Protection", "1; mode=block")
+	catalogue.RESTHeaders(w.Header())
 	w.WriteHeader(status)
 	if _, err := w.Write(body); err != nil {
 		s.log.Debug("response not delivered", "error", err)
