@@ -18,7 +18,7 @@ import (
 // ends included) and classifies each field against its endpoint's noise.
 func (s *Store) Report(ctx context.Context, route string, since, now time.Time) (Report, error) {
 	rep := Report{Route: route, Since: since.UTC(), Until: now.UTC(), Thresholds: s.thresholds, Stats: newStats(),
-		Endpoints: []EndpointReport{}, Fields: []FieldReport{}}
+		Endpoints: []EndpointReport{}, Fields: []FieldReport{}, Series: []Point{}}
 	if err := checkRoute(route); err != nil {
 		return rep, err
 	}
@@ -38,6 +38,9 @@ func (s *Store) Report(ctx context.Context, route string, since, now time.Time) 
 		h, err := r.AsIntMap()
 		if err != nil {
 			return rep, fmt.Errorf("route %q: report: %w", route, err)
+		}
+		if i%3 == 0 {
+			rep.Series = append(rep.Series, Point{At: time.Unix(minutes[i/3]*60, 0).UTC(), Compared: h[cCompared], Matched: h[cMatched]})
 		}
 		for name, n := range h {
 			switch i % 3 {

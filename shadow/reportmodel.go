@@ -19,6 +19,16 @@ type Report struct {
 	// Fields are ranked: real differences first (by how far the raw rate
 	// stands above the noise rate), then noise.
 	Fields []FieldReport `json:"fields"`
+	// Series is the route's minutes with data, oldest first: what a match
+	// rate chart draws, at the store's own resolution.
+	Series []Point `json:"series"`
+}
+
+// Point is one minute of a route: pairs compared and matched in it.
+type Point struct {
+	At       time.Time `json:"at"` // the minute's start
+	Compared int64     `json:"compared"`
+	Matched  int64     `json:"matched"`
 }
 
 // Stats are the counts of a route or of one endpoint.

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -22,22 +20,14 @@ func newEdgeServiceCommand(name, short string) *cobra.Command {
 		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := settings(cmd)
+			_, opts, err := serveSettings(cmd)
 			if err != nil {
-				return err
-			}
-			path := v.GetString("routes")
-			if path == "" {
-				return errors.New("--routes is required (or STRANGLER_ROUTES)")
-			}
-			if _, err := os.Stat(path); err != nil {
 				return err
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel(v.GetString("log-level"))}))
-			return serve.Run(ctx, serve.Options{RoutesPath: path, AdminAddr: v.GetString("admin-addr"),
-				Edges: []string{name}, Logger: log})
+			opts.Edges = []string{name}
+			return serve.Run(ctx, opts)
 		},
 	}
 	cmd.Flags().String("routes", "", "route file (watched; edits apply without restart)")

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
 
 	"github.com/strangler-dev/strangler/controlplane/serve"
 )
@@ -22,28 +23,18 @@ func newServeCommand() *cobra.Command {
 		Short: "Run the control plane: watch the route file and serve it to Envoy over ADS, with the admin API",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := settings(cmd)
+			v, opts, err := serveSettings(cmd)
 			if err != nil {
-				return err
-			}
-			path := v.GetString("routes")
-			if path == "" {
-				return errors.New("--routes is required (or STRANGLER_ROUTES)")
-			}
-			if _, err := os.Stat(path); err != nil {
 				return err
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel(v.GetString("log-level"))}))
 			edges, err := edgeList(v.GetString("edges"))
 			if err != nil {
 				return err
 			}
-			return serve.Run(ctx, serve.Options{
-				RoutesPath: path, XDSAddr: v.GetString("xds-addr"), AdminAddr: v.GetString("admin-addr"), Logger: log,
-				Edges: edges, AdminToken: v.GetString("admin-token"),
-			})
+			opts.XDSAddr, opts.Edges, opts.AdminToken = v.GetString("xds-addr"), edges, v.GetString("admin-token")
+			return serve.Run(ctx, opts)
 		},
 	}
 	cmd.Flags().String("routes", "", "route file to serve (watched; edits apply without restart)")
@@ -72,6 +63,24 @@ func edgeList(s string) ([]string, error) {
 		out = append(out, name)
 	}
 	return out, nil
+}
+
+// serveSettings reads what every long-running command shares: the route
+// file (required, must exist), the admin address and the log level.
+func serveSettings(cmd *cobra.Command) (*viper.Viper, serve.Options, error) {
+	v, err := settings(cmd)
+	if err != nil {
+		return nil, serve.Options{}, err
+	}
+	path := v.GetString("routes")
+	if path == "" {
+		return nil, serve.Options{}, errors.New("--routes is required (or STRANGLER_ROUTES)")
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, serve.Options{}, err
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel(v.GetString("log-level"))}))
+	return v, serve.Options{RoutesPath: path, AdminAddr: v.GetString("admin-addr"), Logger: log}, nil
 }
 
 func logLevel(s string) slog.Level {

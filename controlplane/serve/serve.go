@@ -20,6 +20,7 @@ import (
 
 	"github.com/strangler-dev/strangler/controlplane"
 	"github.com/strangler-dev/strangler/controlplane/admin"
+	"github.com/strangler-dev/strangler/controlplane/console"
 	"github.com/strangler-dev/strangler/controlplane/rollout"
 	"github.com/strangler-dev/strangler/controlplane/xds"
 	"github.com/strangler-dev/strangler/routes"
@@ -66,6 +67,31 @@ type ControlPlane struct {
 	served   *controlplane.Resources // what Envoy is being served now
 	accepted *routes.File            // the last good route file, as written
 	rollouts *rollout.Controller     // nil until a route file names a Redis
+	author   string                  // who made the next file change, when known (a console shift)
+}
+
+// attribute names who makes the next change of the route file and why, for
+// the history; the file change itself arrives through the watcher.
+func (cp *ControlPlane) attribute(who, why string) {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	cp.author = who
+	if why != "" {
+		cp.author += ": " + why
+	}
+}
+
+// takeAuthor returns and clears the pending attribution ("route file" when
+// none: an edit of the file itself).
+func (cp *ControlPlane) takeAuthor() string {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	who := cp.author
+	cp.author = ""
+	if who == "" {
+		return "route file"
+	}
+	return who
 }
 
 // setRollouts attaches the rollout controller: from then on Envoy gets each
@@ -143,7 +169,7 @@ func (cp *ControlPlane) Apply(ctx context.Context, f *routes.File, loadErr error
 		cp.XDS.Reject(err)
 	default:
 		if c := cp.Rollouts(); c != nil {
-			if err := c.Update(ctx, f, "route file"); err != nil {
+			if err := c.Update(ctx, f, cp.takeAuthor()); err != nil {
 				cp.log.Warn("rollout state not read; serving the last known effective percents", "error", err)
 			}
 		}
@@ -260,6 +286,11 @@ func Run(ctx context.Context, opts Options) error {
 				}
 				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "no route file served yet"})
 			})
+		}
+		ui := console.Handler(console.Options{RoutesPath: opts.RoutesPath, Token: opts.AdminToken, Gatherer: cp.Registry,
+			Logger: log, OnShift: cp.attribute})
+		for _, p := range console.Patterns {
+			adminOpts.Extra[p] = ui
 		}
 		onFile = func(f *routes.File, err error) {
 			if err == nil && cp.Rollouts() == nil {

@@ -117,11 +117,12 @@ func TestEditReachesEnvoy(t *testing.T) {
 		assert.Equal(t, counts[url], client.Responses(url), "%s must not be re-sent for a percent change", url)
 	}
 
-	// The admin API shows the routes and the node's ACKs.
+	// The admin API shows the routes (the store is replaced just after the
+	// push, so it may trail Envoy by a moment) and the node's ACKs.
 	var routes []RouteView
-	require.Equal(t, 200, getJSON(t, s.admin+"/api/routes", &routes))
-	require.Len(t, routes, 1)
-	assert.Equal(t, 50.0, routes[0].Percent)
+	require.Eventually(t, func() bool {
+		return getJSON(t, s.admin+"/api/routes", &routes) == 200 && len(routes) == 1 && routes[0].Percent == 50.0
+	}, 5*time.Second, 10*time.Millisecond, "routes: %+v", routes)
 	var nodes struct {
 		Nodes []struct {
 			ID        string            `json:"id"`

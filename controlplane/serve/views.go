@@ -12,6 +12,11 @@ type RouteView struct {
 	Sticky   string  `json:"sticky,omitempty"` // "cookie:PHPSESSID" or "header:X-Customer-Id"
 	Fallback bool    `json:"fallback"`
 	Preview  string  `json:"preview_header,omitempty"`
+	// The route's edge settings, for the console: nil or empty when unset.
+	Limits  []LimitView  `json:"limits"` // effective: the route's own or the file's defaults
+	Cache   *CacheView   `json:"cache,omitempty"`
+	Shadow  *ShadowView  `json:"shadow,omitempty"`
+	Rollout *RolloutView `json:"rollout,omitempty"`
 }
 
 // RouteViews lists the served routes in match order.
@@ -34,6 +39,7 @@ func RouteViews(cp *ControlPlane) []RouteView {
 		if r.Preview != nil {
 			v.Preview = r.Preview.Header
 		}
+		v.Limits, v.Cache, v.Shadow, v.Rollout = limitViews(r.EffectiveLimits(f)), cacheView(r.Cache), shadowView(r.Shadow), rolloutView(r.Rollout)
 		out = append(out, v)
 	}
 	return out
