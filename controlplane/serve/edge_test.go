@@ -40,7 +40,7 @@ func TestRateLimitThroughServe(t *testing.T) {
 	file := fmt.Sprintf(`version: 1
 listen: 0.0.0.0:10000
 legacy: magento
-ratelimit: {listen: 127.0.0.1:%d, address: 127.0.0.1:%d}
+ratelimit: {listen: 127.0.0.1:%d, address: 127.0.0.1:%d, redis_timeout: 500ms}
 redis: {address: redis://%s/0}
 backends:
   magento: {endpoints: [127.0.0.1:8080]}

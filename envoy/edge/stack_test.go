@@ -104,7 +104,9 @@ backends:
 // limit of 5: five requests pass in all, and every one after that gets 429
 // from either replica, with Retry-After.
 func TestLimitIsGlobalAcrossEdges(t *testing.T) {
-	s := startStack(t, stackHead+`ratelimit: {listen: %[4]s, address: %[4]s, on_redis_error: deny}
+	// A generous Redis deadline: the test is about one limit across replicas,
+	// not about decisions under a loaded -race run missing the 5 ms default.
+	s := startStack(t, stackHead+`ratelimit: {listen: %[4]s, address: %[4]s, on_redis_error: deny, timeout: 1s, redis_timeout: 500ms}
 routes:
   - name: product-api
     match: {prefix: /rest/V1/products}
