@@ -3,6 +3,7 @@ package shadow
 import (
 	"context"
 	"fmt"
+	"github.com/strangler-dev/strangler/internal/promtest"
 	"log/slog"
 	"net"
 	"net/http"
@@ -155,30 +156,7 @@ func (rg *rig) waitHandled(n int64) Report {
 
 func counterValue(t testing.TB, reg *prometheus.Registry, name string, labels map[string]string) float64 {
 	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-	metric:
-		for _, m := range mf.GetMetric() {
-			for _, lp := range m.GetLabel() {
-				if want, ok := labels[lp.GetName()]; ok && want != lp.GetValue() {
-					continue metric
-				}
-			}
-			if c := m.GetCounter(); c != nil {
-				return c.GetValue()
-			}
-			if g := m.GetGauge(); g != nil {
-				return g.GetValue()
-			}
-		}
-	}
-	return 0
+	return promtest.Value(t, reg, name, labels)
 }
 
 func productReq(n int) userRequest {

@@ -3,6 +3,7 @@ package xds_test
 import (
 	"bytes"
 	"context"
+	"github.com/strangler-dev/strangler/internal/promtest"
 	"log/slog"
 	"sync"
 	"testing"
@@ -75,39 +76,7 @@ func (h *harness) deltaEnvoy(tb testing.TB, id string, opts xdstest.Options) *xd
 // metric reads one sample from the server's registry; 0 when absent.
 func (h *harness) metric(tb testing.TB, name string, labels map[string]string) float64 {
 	tb.Helper()
-	families, err := h.reg.Gather()
-	require.NoError(tb, err)
-	for _, f := range families {
-		if f.GetName() != name {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			have := map[string]string{}
-			for _, l := range m.GetLabel() {
-				have[l.GetName()] = l.GetValue()
-			}
-			if labelsMatch(have, labels) {
-				switch {
-				case m.GetCounter() != nil:
-					return m.GetCounter().GetValue()
-				case m.GetGauge() != nil:
-					return m.GetGauge().GetValue()
-				case m.GetHistogram() != nil:
-					return float64(m.GetHistogram().GetSampleCount())
-				}
-			}
-		}
-	}
-	return 0
-}
-
-func labelsMatch(have, want map[string]string) bool {
-	for k, v := range want {
-		if have[k] != v {
-			return false
-		}
-	}
-	return true
+	return promtest.Value(tb, h.reg, name, labels)
 }
 
 func waitCtx(tb testing.TB) context.Context {

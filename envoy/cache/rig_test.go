@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"fmt"
+	"github.com/strangler-dev/strangler/internal/promtest"
 	"log/slog"
 	"net"
 	"net/http"
@@ -154,30 +155,7 @@ func (r *rig) envoy(route string) *envoy {
 // pairs that must all match.
 func (r *rig) counter(name string, labels ...string) float64 {
 	r.t.Helper()
-	mfs, err := r.reg.Gather()
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	sum := 0.0
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-	next:
-		for _, m := range mf.GetMetric() {
-			for i := 0; i+1 < len(labels); i += 2 {
-				found := false
-				for _, lp := range m.GetLabel() {
-					found = found || (lp.GetName() == labels[i] && lp.GetValue() == labels[i+1])
-				}
-				if !found {
-					continue next
-				}
-			}
-			sum += m.GetCounter().GetValue()
-		}
-	}
-	return sum
+	return promtest.Value(r.t, r.reg, name, promtest.Pairs(labels...))
 }
 
 // testConfig is a config with generous Redis deadlines for -race on a

@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"github.com/strangler-dev/strangler/internal/promtest"
 	"log/slog"
 	"net"
 	"os"
@@ -110,36 +111,7 @@ func (r *rig) decisions(limit, result string) float64 {
 // labels are name/value pairs that must all match.
 func metricValue(t testing.TB, reg prometheus.Gatherer, name string, labels ...string) float64 {
 	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-	next:
-		for _, m := range mf.GetMetric() {
-			for i := 0; i+1 < len(labels); i += 2 {
-				found := false
-				for _, lp := range m.GetLabel() {
-					found = found || (lp.GetName() == labels[i] && lp.GetValue() == labels[i+1])
-				}
-				if !found {
-					continue next
-				}
-			}
-			switch {
-			case m.GetCounter() != nil:
-				return m.GetCounter().GetValue()
-			case m.GetGauge() != nil:
-				return m.GetGauge().GetValue()
-			case m.GetHistogram() != nil:
-				return float64(m.GetHistogram().GetSampleCount())
-			}
-		}
-	}
-	return 0
+	return promtest.Value(t, reg, name, promtest.Pairs(labels...))
 }
 
 // cfg is a config with a generous Redis deadline: these tests are about
