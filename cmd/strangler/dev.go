@@ -92,7 +92,8 @@ func newDevCommand() *cobra.Command {
 			fmt.Fprintf(out, "strangler dev — what runs where (logs: %s)\n", logFile.Name())
 			fmt.Fprintf(out, "  edge (%s)        %s   <- send requests here\n", proxy, listen)
 			fmt.Fprintf(out, "  control plane xDS      %s\n", r.XDSAddr)
-			fmt.Fprintf(out, "  admin API, /metrics    http://%s   (/api/routes, /api/nodes, /shadow/, token %q)\n", r.AdminAddr, token)
+			fmt.Fprintf(out, "  console                http://%s/   (admin token %q)\n", r.AdminAddr, token)
+			fmt.Fprintf(out, "  admin API, /metrics    http://%s   (/api/routes, /api/nodes, /api/shadow, /metrics)\n", r.AdminAddr)
 			for _, svc := range []struct {
 				name string
 				on   bool
