@@ -278,24 +278,15 @@ func Run(ctx context.Context, opts Options) error {
 		cp.XDS.Register(g)
 		go func() { errs <- serveGRPC(ctx, g, xdsLis) }()
 		adminOpts.Routes, adminOpts.Config, adminOpts.Server = func() any { return RouteViews(cp) }, cp.Config, cp.XDS
-		for _, p := range []string{"/api/rollouts", "/api/rollouts/", "/api/history/"} {
-			adminOpts.Extra[p] = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if c := cp.Rollouts(); c != nil {
-					rollout.AdminHandler(c, opts.AdminToken).ServeHTTP(w, r)
-					return
-				}
-				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "no route file served yet"})
-			})
-		}
-		ui := console.Handler(console.Options{RoutesPath: opts.RoutesPath, Token: opts.AdminToken, Gatherer: cp.Registry,
-			Logger: log, OnShift: cp.attribute})
-		for _, p := range console.Patterns {
-			adminOpts.Extra[p] = ui
+		for p, h := range controlPlaneHandlers(cp, opts, log) {
+			adminOpts.Extra[p] = h
 		}
 		onFile = func(f *routes.File, err error) {
 			if err == nil && cp.Rollouts() == nil {
 				if err := startRollouts(ctx, cp, ed, f, log); err != nil {
 					log.Error("rollouts and history are off until Redis is reachable", "error", err)
+				} else if c, err := ed.redisFor(f); err == nil {
+					rp.set(c) // reports read the same Redis, embedded or not
 				}
 			}
 			if cp.Apply(ctx, f, err) == nil { // rejected files are recorded by Apply
@@ -320,6 +311,29 @@ func Run(ctx context.Context, opts Options) error {
 	defer done()
 	_ = web.Shutdown(shutdown)
 	return err
+}
+
+// controlPlaneHandlers are the admin server's parts that need the control
+// plane: the rollout and history API (behind the admin token) and the
+// console.
+func controlPlaneHandlers(cp *ControlPlane, opts Options, log *slog.Logger) map[string]http.Handler {
+	out := map[string]http.Handler{}
+	rollouts := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c := cp.Rollouts(); c != nil {
+			rollout.AdminHandler(c, opts.AdminToken).ServeHTTP(w, r)
+			return
+		}
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "no route file served yet"})
+	})
+	for _, p := range []string{"/api/rollouts", "/api/rollouts/", "/api/history/"} {
+		out[p] = rollouts
+	}
+	ui := console.Handler(console.Options{RoutesPath: opts.RoutesPath, Token: opts.AdminToken, Gatherer: cp.Registry,
+		Logger: log, OnShift: cp.attribute})
+	for _, p := range console.Patterns {
+		out[p] = ui
+	}
+	return out
 }
 
 // startRollouts runs the rollout controller on the file's Redis (embedded
