@@ -1,11 +1,7 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
 	"testing"
 	"time"
 
@@ -13,16 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/strangler-dev/strangler/controlplane/serve"
+	"github.com/strangler-dev/strangler/controlplane/serve/servetest"
 	"github.com/strangler-dev/strangler/internal/redistest"
 )
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 // TestCachePurge: serve runs the cache service the route file configures,
 // and `strangler cache purge` reaches it with Magento's PURGE protocol,
@@ -30,12 +19,12 @@ func freePort(t *testing.T) int {
 func TestCachePurge(t *testing.T) {
 	t.Setenv("TEST_PURGE_TOKEN", "t0ken")
 	redis := redistest.Start(t)
-	port := freePort(t)
-	path := writeFile(t, fmt.Sprintf(`version: 1
+	cacheAddr := servetest.FreeAddr(t)
+	path := servetest.WriteRouteFile(t, fmt.Sprintf(`version: 1
 listen: 0.0.0.0:10000
 legacy: magento
 redis: {address: redis://%s/0}
-cache_service: {listen: 127.0.0.1:%d, address: 127.0.0.1:%d, purge_allow: [127.0.0.1], purge_token: '${TEST_PURGE_TOKEN}'}
+cache_service: {listen: %s, address: %s, purge_allow: [127.0.0.1], purge_token: '${TEST_PURGE_TOKEN}'}
 backends:
   magento: {endpoints: [127.0.0.1:8080]}
   catalog: {endpoints: [127.0.0.1:8090]}
@@ -44,16 +33,8 @@ routes:
     match: {prefix: /women}
     to: catalog
     cache: {ttl: 10m}
-`, redis.Addr(), port, port))
-	ctx, cancel := context.WithCancel(context.Background())
-	running := make(chan *serve.Running, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- serve.Run(ctx, serve.Options{RoutesPath: path, XDSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0",
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Ready: func(r *serve.Running) { running <- r }})
-	}()
-	defer func() { cancel(); require.NoError(t, <-done) }()
-	r := <-running
+`, redis.Addr(), cacheAddr, cacheAddr))
+	r := servetest.Start(t, serve.Options{RoutesPath: path})
 	require.Eventually(t, func() bool { _, ok := r.EdgeAddr("cache"); return ok }, 5*time.Second, 10*time.Millisecond)
 
 	out, errOut, code := run(t, "cache", "purge", "--tag", "cat_p_42", "--routes", path)

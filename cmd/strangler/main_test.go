@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/strangler-dev/strangler/controlplane/serve"
+	"github.com/strangler-dev/strangler/controlplane/serve/servetest"
 	"github.com/strangler-dev/strangler/controlplane/xds/xdstest"
 )
 
@@ -122,17 +121,9 @@ func TestBootstrapFileIsCurrent(t *testing.T) {
 }
 
 func TestStatusShowsNodes(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	addrs := make(chan [2]string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- serve.Run(ctx, serve.Options{RoutesPath: example, XDSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0", Edges: []string{},
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Ready:  func(r *serve.Running) { addrs <- [2]string{r.XDSAddr.String(), r.AdminAddr.String()} }})
-	}()
-	a := <-addrs
-	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+	r := servetest.Start(t, serve.Options{RoutesPath: example, Edges: []string{}})
+	a := [2]string{r.XDSAddr.String(), r.AdminAddr.String()}
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer wcancel()
 	client, err := xdstest.StartADS(wctx, xdstest.Dial(t, a[0]), xdstest.Options{Node: &core.Node{Id: "envoy-7", Cluster: "edge"}})
 	require.NoError(t, err)
@@ -142,8 +133,6 @@ func TestStatusShowsNodes(t *testing.T) {
 		return code == 0 && strings.Contains(out, "envoy-7") && strings.Contains(out, client.Version(resource.RouteType))
 	}, 5*time.Second, 50*time.Millisecond)
 	client.Close()
-	cancel()
-	require.NoError(t, <-done)
 }
 
 func TestShift(t *testing.T) {

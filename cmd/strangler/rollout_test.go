@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/strangler-dev/strangler/controlplane/serve"
+	"github.com/strangler-dev/strangler/controlplane/serve/servetest"
 	"github.com/strangler-dev/strangler/controlplane/xds/xdstest"
 )
 
@@ -37,18 +36,10 @@ routes:
       hold: 1h
       gates: {interval: 1m, shadow_match: 99%}
 `)
-	ctx, cancel := context.WithCancel(context.Background())
-	running := make(chan *serve.Running, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- serve.Run(ctx, serve.Options{RoutesPath: path, XDSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0", AdminToken: "secret",
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Ready: func(r *serve.Running) { running <- r }})
-	}()
-	defer func() { cancel(); require.NoError(t, <-done) }()
-	r := <-running
+	r := servetest.Start(t, serve.Options{RoutesPath: path, AdminToken: "secret"})
 	admin := "http://" + r.AdminAddr.String()
 
-	wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
+	wctx, wcancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer wcancel()
 	envoy, err := xdstest.StartADS(wctx, xdstest.Dial(t, r.XDSAddr.String()), xdstest.Options{Node: &core.Node{Id: "e1"}})
 	require.NoError(t, err)

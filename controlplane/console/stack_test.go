@@ -3,17 +3,8 @@ package console_test
 import (
 	"context"
 	"fmt"
-	"github.com/strangler-dev/strangler/controlplane/console"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
-	"os"
-	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -27,6 +18,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/strangler-dev/strangler/controlplane/serve"
+	"github.com/strangler-dev/strangler/controlplane/serve/servetest"
 	"github.com/strangler-dev/strangler/controlplane/xds/xdstest"
 	"github.com/strangler-dev/strangler/internal/redistest"
 	"github.com/strangler-dev/strangler/shadow"
@@ -42,9 +34,9 @@ const stackFile = `version: 1
 listen: 0.0.0.0:10000
 legacy: magento
 redis: {address: redis://%[1]s/0}
-ratelimit: {listen: 127.0.0.1:%[2]d, address: 127.0.0.1:%[2]d}
-cache_service: {listen: 127.0.0.1:%[3]d, address: 127.0.0.1:%[3]d}
-shadow_service: {listen: 127.0.0.1:%[4]d, address: 127.0.0.1:%[4]d}
+ratelimit: {listen: %[2]s, address: %[2]s}
+cache_service: {listen: %[3]s, address: %[3]s}
+shadow_service: {listen: %[4]s, address: %[4]s}
 limits: [{per: client_ip, rate: 100/s, burst: 200}]
 backends:
   magento: {endpoints: [127.0.0.1:8080]}
@@ -77,14 +69,13 @@ routes:
     percent: 0
 `
 
-// stack is a running control plane with the console mounted as on the
-// admin server: console.Patterns to the console, the rest (the admin API's own
-// patterns, /api/routes among them) to the admin server.
+// stack is a running control plane (serve.Run), whose admin server mounts
+// the console as in production.
 type stack struct {
 	t       *testing.T
 	path    string
 	admin   string // the admin server, http://host:port
-	console string // the console's origin
+	console string // the console's origin (the admin server, which mounts it)
 	run     *serve.Running
 	redis   *redistest.Server
 	store   *shadow.Store
@@ -95,46 +86,12 @@ type stack struct {
 func startStack(t *testing.T) *stack {
 	t.Helper()
 	s := &stack{t: t, redis: redistest.Start(t)}
-	ports := freePorts(t, 3)
-	s.rlAddr = "127.0.0.1:" + strconv.Itoa(ports[0])
-	s.cache = "127.0.0.1:" + strconv.Itoa(ports[1])
-	s.path = filepath.Join(t.TempDir(), "routes.yaml")
-	require.NoError(t, os.WriteFile(s.path, fmt.Appendf(nil, stackFile, s.redis.Addr(), ports[0], ports[1], ports[2]), 0o644))
-
-	ctx, cancel := context.WithCancel(context.Background())
-	running := make(chan *serve.Running, 1)
-	done := make(chan error, 1)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	go func() {
-		done <- serve.Run(ctx, serve.Options{RoutesPath: s.path, XDSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0",
-			Debounce: 20 * time.Millisecond, Logger: log, AdminToken: testToken, Ready: func(r *serve.Running) { running <- r }})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	select {
-	case s.run = <-running:
-	case err := <-done:
-		t.Fatalf("serve ended: %v", err)
-	}
+	s.rlAddr, s.cache = servetest.FreeAddr(t), servetest.FreeAddr(t)
+	s.path = servetest.WriteRouteFile(t, fmt.Sprintf(stackFile, s.redis.Addr(), s.rlAddr, s.cache, servetest.FreeAddr(t)))
+	// serve mounts the console on its admin server, as in production.
+	s.run = servetest.Start(t, serve.Options{RoutesPath: s.path, Debounce: 20 * time.Millisecond, AdminToken: testToken})
 	s.admin = "http://" + s.run.AdminAddr.String()
-	adminURL, err := url.Parse(s.admin)
-	require.NoError(t, err)
-
-	mux := http.NewServeMux()
-	h := console.Handler(console.Options{RoutesPath: s.path, Token: testToken, Gatherer: s.run.ControlPlane.Registry, Logger: log})
-	for _, p := range console.Patterns {
-		mux.Handle(p, h)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(adminURL)
-	mux.Handle("/", proxy)
-	mux.Handle("/api/routes", proxy) // the admin API's own, so /api/routes/ does not redirect it
-	web := httptest.NewServer(mux)
-	t.Cleanup(web.Close)
-	s.console = web.URL
+	s.console = s.admin
 
 	client, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{s.redis.Addr()}, DisableCache: true, ForceSingleClient: true})
 	require.NoError(t, err)
@@ -149,22 +106,6 @@ func startStack(t *testing.T) *stack {
 		return getJSON(t, s.admin+"/api/rollouts/product-api", &st) == http.StatusOK && st.Phase == "progressing"
 	}, 10*time.Second, 20*time.Millisecond, "the rollout never started")
 	return s
-}
-
-func freePorts(t *testing.T, n int) []int {
-	t.Helper()
-	var out []int
-	var ls []net.Listener
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		ls = append(ls, l)
-		out = append(out, l.Addr().(*net.TCPAddr).Port)
-	}
-	for _, l := range ls {
-		l.Close()
-	}
-	return out
 }
 
 // envoys connects Envoy nodes over ADS: one that takes everything, one

@@ -1,13 +1,8 @@
-package serve
+package serve_test
 
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -19,28 +14,22 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/strangler-dev/strangler/controlplane/serve"
+	"github.com/strangler-dev/strangler/controlplane/serve/servetest"
 	"github.com/strangler-dev/strangler/controlplane/xds/xdstest"
 	"github.com/strangler-dev/strangler/internal/redistest"
 )
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 // TestRateLimitThroughServe: serve runs the rate limit service the route file
 // configures, and the descriptors Envoy receives over ADS for a route are
 // decided by it: 5 requests from one client pass, the 6th is over limit.
 func TestRateLimitThroughServe(t *testing.T) {
 	redis := redistest.Start(t)
-	port := freePort(t)
-	file := fmt.Sprintf(`version: 1
+	rlsAddr := servetest.FreeAddr(t)
+	path := servetest.WriteRouteFile(t, fmt.Sprintf(`version: 1
 listen: 0.0.0.0:10000
 legacy: magento
-ratelimit: {listen: 127.0.0.1:%d, address: 127.0.0.1:%d, redis_timeout: 500ms}
+ratelimit: {listen: %s, address: %s, redis_timeout: 500ms}
 redis: {address: redis://%s/0}
 backends:
   magento: {endpoints: [127.0.0.1:8080]}
@@ -50,22 +39,11 @@ routes:
     match: {prefix: /rest/V1/products}
     to: catalog
     limits: [{per: client_ip, rate: 5/m, burst: 5}]
-`, port, port, redis.Addr())
-	path := filepath.Join(t.TempDir(), "routes.yaml")
-	require.NoError(t, os.WriteFile(path, []byte(file), 0o644))
-
-	ctx, cancel := context.WithCancel(context.Background())
-	running := make(chan *Running, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(ctx, Options{RoutesPath: path, XDSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0",
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Ready: func(r *Running) { running <- r }})
-	}()
-	defer func() { cancel(); require.NoError(t, <-done) }()
-	run := <-running
+`, rlsAddr, rlsAddr, redis.Addr()))
+	run := servetest.Start(t, serve.Options{RoutesPath: path})
 
 	// What Envoy gets for the route: its rate_limits actions.
-	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer wcancel()
 	envoy, err := xdstest.StartADS(wctx, xdstest.Dial(t, run.XDSAddr.String()), xdstest.Options{Node: &corev3.Node{Id: "e1"}})
 	require.NoError(t, err)
@@ -80,7 +58,7 @@ routes:
 	require.NotNil(t, actions[1].GetRemoteAddress())
 
 	require.Eventually(t, func() bool { _, ok := run.EdgeAddr("ratelimit"); return ok }, 5*time.Second, 10*time.Millisecond)
-	rls := rlsv3.NewRateLimitServiceClient(xdstest.Dial(t, fmt.Sprintf("127.0.0.1:%d", port)))
+	rls := rlsv3.NewRateLimitServiceClient(xdstest.Dial(t, rlsAddr))
 	var codes []rlsv3.RateLimitResponse_Code
 	for range 6 {
 		resp, err := rls.ShouldRateLimit(wctx, &rlsv3.RateLimitRequest{Domain: "strangler", Descriptors: []*rlext.RateLimitDescriptor{descriptor}})

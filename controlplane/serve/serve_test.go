@@ -1,13 +1,11 @@
-package serve
+package serve_test
 
 import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/strangler-dev/strangler/controlplane/serve"
+	"github.com/strangler-dev/strangler/controlplane/serve/servetest"
 	"github.com/strangler-dev/strangler/controlplane/xds/xdstest"
 )
 
@@ -42,23 +42,9 @@ type stack struct {
 
 func start(t *testing.T) *stack {
 	t.Helper()
-	dir := t.TempDir()
-	s := &stack{path: filepath.Join(dir, "routes.yaml")}
-	require.NoError(t, os.WriteFile(s.path, []byte(routeFile), 0o644))
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan struct{})
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(ctx, Options{RoutesPath: s.path, XDSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0",
-			Debounce: 20 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Ready: func(r *Running) { s.xds, s.admin = r.XDSAddr.String(), "http://"+r.AdminAddr.String(); close(ready) }})
-	}()
-	t.Cleanup(func() { cancel(); assert.NoError(t, <-done) })
-	select {
-	case <-ready:
-	case err := <-done:
-		t.Fatalf("serve ended: %v", err)
-	}
+	s := &stack{path: servetest.WriteRouteFile(t, routeFile)}
+	r := servetest.Start(t, serve.Options{RoutesPath: s.path, Debounce: 20 * time.Millisecond})
+	s.xds, s.admin = r.XDSAddr.String(), "http://"+r.AdminAddr.String()
 	return s
 }
 
@@ -119,7 +105,7 @@ func TestEditReachesEnvoy(t *testing.T) {
 
 	// The admin API shows the routes (the store is replaced just after the
 	// push, so it may trail Envoy by a moment) and the node's ACKs.
-	var routes []RouteView
+	var routes []serve.RouteView
 	require.Eventually(t, func() bool {
 		return getJSON(t, s.admin+"/api/routes", &routes) == 200 && len(routes) == 1 && routes[0].Percent == 50.0
 	}, 5*time.Second, 10*time.Millisecond, "routes: %+v", routes)

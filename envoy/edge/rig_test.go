@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/strangler-dev/strangler/controlplane/serve"
+	"github.com/strangler-dev/strangler/controlplane/serve/servetest"
 )
 
 // testLogger keeps test output readable; set EDGE_TEST_LOG=1 to see it.
@@ -39,28 +39,10 @@ type rig struct {
 
 func startRig(t testing.TB, routeFile string) *rig {
 	t.Helper()
-	r := &rig{t: t, path: filepath.Join(t.TempDir(), "routes.yaml")}
-	require.NoError(t, os.WriteFile(r.path, []byte(routeFile), 0o644))
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan *serve.Running, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- serve.Run(ctx, serve.Options{RoutesPath: r.path, XDSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0",
-			Debounce: 20 * time.Millisecond, Logger: testLogger(), Edges: []string{},
-			Ready: func(run *serve.Running) { ready <- run }})
-	}()
-	select {
-	case r.run = <-ready:
-	case err := <-done:
-		cancel()
-		t.Fatalf("control plane ended: %v", err)
-	}
+	r := &rig{t: t, path: servetest.WriteRouteFile(t, routeFile)}
+	r.run = servetest.Start(t, serve.Options{RoutesPath: r.path, Debounce: 20 * time.Millisecond, Logger: testLogger(), Edges: []string{}})
 	r.edge = startEdge(t, r.run.XDSAddr.String(), "edge-"+t.Name())
 	r.url = "http://" + r.edge.Addr().String()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
-	})
 	return r
 }
 

@@ -1,15 +1,11 @@
 package edge
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/strangler-dev/strangler/controlplane/serve"
+	"github.com/strangler-dev/strangler/controlplane/serve/servetest"
 	"github.com/strangler-dev/strangler/internal/redistest"
 	"github.com/strangler-dev/strangler/services/catalog"
 	"github.com/strangler-dev/strangler/services/catalogue"
@@ -36,39 +33,21 @@ type stack struct {
 	magento string // the Magento stand-in's base URL
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // startStack writes the route file (fmt verbs: redis, legacy, catalog,
 // then the edge services' address) and runs serve with every edge service.
 func startStack(t *testing.T, routeFile string, faults catalog.Faults) *stack {
 	t.Helper()
 	redis := redistest.Start(t)
 	s := &stack{cat: catalogue.Generate(catalogue.Options{Seed: 3, Products: 300})}
-	svcAddr := freeAddr(t)
+	svcAddr := servetest.FreeAddr(t)
 	s.legacy = legacy.New(legacy.Options{Catalogue: s.cat, Seed: 3, PurgeURL: "http://" + svcAddr + "/", Logger: testLogger()})
 	s.catalog = catalog.New(catalog.Options{Catalogue: s.cat, Seed: 3, Faults: faults, Logger: testLogger()})
 	lsrv, csrv := httptest.NewServer(s.legacy), httptest.NewServer(s.catalog)
 	s.magento = lsrv.URL
 	t.Cleanup(lsrv.Close)
 	t.Cleanup(csrv.Close)
-	path := filepath.Join(t.TempDir(), "routes.yaml")
-	file := fmt.Sprintf(routeFile, redis.Addr(), strings.TrimPrefix(lsrv.URL, "http://"), strings.TrimPrefix(csrv.URL, "http://"), svcAddr)
-	require.NoError(t, os.WriteFile(path, []byte(file), 0o644))
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan *serve.Running, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- serve.Run(ctx, serve.Options{RoutesPath: path, XDSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0",
-			Logger: testLogger(), Ready: func(r *serve.Running) { ready <- r }})
-	}()
-	s.run = <-ready
-	t.Cleanup(func() { cancel(); require.NoError(t, <-done) })
+	path := servetest.WriteRouteFile(t, fmt.Sprintf(routeFile, redis.Addr(), strings.TrimPrefix(lsrv.URL, "http://"), strings.TrimPrefix(csrv.URL, "http://"), svcAddr))
+	s.run = servetest.Start(t, serve.Options{RoutesPath: path, Logger: testLogger()})
 	return s
 }
 
