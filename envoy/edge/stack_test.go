@@ -212,4 +212,3 @@ routes:
 	}
 	assert.True(t, price, "fields: %+v", rep.Fields)
 }
-
