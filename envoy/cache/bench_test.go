@@ -1,18 +1,15 @@
 package cache
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/strangler-dev/strangler/internal/loadtest"
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,15 +21,6 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/proto"
 )
-
-// benchSeconds is how long each closed loop runs (STRANGLER_BENCH_SECONDS,
-// default 3): the loops are time-bound, run them with -benchtime=1x.
-func benchSeconds() time.Duration {
-	if s, err := strconv.Atoi(os.Getenv("STRANGLER_BENCH_SECONDS")); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	return 3 * time.Second
-}
 
 // BenchmarkHit measures hits through real gRPC against a real
 // redis-server: a ~20 KB page, closed loop, each call a whole Process
@@ -55,13 +43,13 @@ func BenchmarkHit(b *testing.B) {
 		}
 		go func() { _ = srv.Serve(l) }()
 		b.Cleanup(srv.Stop)
-		self0 := procCPU("self")
-		res := hitLoop(b, l.Addr().String(), 4, 2, benchSeconds())
-		b.ReportMetric(float64((procCPU("self")-self0).Microseconds())/float64(res.n), "go-cpu-us/hit")
-		b.ReportMetric(res.rate, "hits/s")
-		b.ReportMetric(res.p50.Seconds()*1000, "p50-ms")
-		b.ReportMetric(res.p99.Seconds()*1000, "p99-ms")
-		b.ReportMetric(1e9/res.rate, "ns/op")
+		self0 := loadtest.CPU("self")
+		res := hitLoop(b, l.Addr().String(), 4, 2, loadtest.Duration(3*time.Second))
+		b.ReportMetric(float64((loadtest.CPU("self")-self0).Microseconds())/float64(res.N), "go-cpu-us/hit")
+		b.ReportMetric(res.Rate, "hits/s")
+		b.ReportMetric(res.P50.Seconds()*1000, "p50-ms")
+		b.ReportMetric(res.P99.Seconds()*1000, "p99-ms")
+		b.ReportMetric(1e9/res.Rate, "ns/op")
 	})
 	for _, mode := range []string{"local", "redis"} {
 		for _, callers := range []int{4, 16} {
@@ -83,20 +71,20 @@ func BenchmarkHit(b *testing.B) {
 				if x := r.envoy("pdp").get("/p.html"); x.cache() != "MISS" {
 					b.Fatalf("warm-up: %+v", x)
 				}
-				self0, redis0 := procCPU("self"), procCPU(strconv.Itoa(r.redis.Pid()))
-				res := hitLoop(b, r.addr, callers, 2, benchSeconds())
-				self1, redis1 := procCPU("self"), procCPU(strconv.Itoa(r.redis.Pid()))
+				self0, redis0 := loadtest.CPU("self"), loadtest.CPU(strconv.Itoa(r.redis.Pid()))
+				res := hitLoop(b, r.addr, callers, 2, loadtest.Duration(3*time.Second))
+				self1, redis1 := loadtest.CPU("self"), loadtest.CPU(strconv.Itoa(r.redis.Pid()))
 				// CPU per hit holds steady when other work shares the cores,
 				// unlike hits/s; 1e6 / the sum is hits per fully used core.
-				b.ReportMetric(float64((self1-self0).Microseconds())/float64(res.n+res.other), "go-cpu-us/hit")
-				b.ReportMetric(float64((redis1-redis0).Microseconds())/float64(res.n+res.other), "redis-cpu-us/hit")
-				b.ReportMetric(res.rate, "hits/s")
-				b.ReportMetric(res.p50.Seconds()*1000, "p50-ms")
-				b.ReportMetric(res.p99.Seconds()*1000, "p99-ms")
-				b.ReportMetric(1e9/res.rate, "ns/op")
+				b.ReportMetric(float64((self1-self0).Microseconds())/float64(res.N+res.other), "go-cpu-us/hit")
+				b.ReportMetric(float64((redis1-redis0).Microseconds())/float64(res.N+res.other), "redis-cpu-us/hit")
+				b.ReportMetric(res.Rate, "hits/s")
+				b.ReportMetric(res.P50.Seconds()*1000, "p50-ms")
+				b.ReportMetric(res.P99.Seconds()*1000, "p99-ms")
+				b.ReportMetric(1e9/res.Rate, "ns/op")
 				b.ReportMetric(float64(res.other), "not-hits")
-				if got := r.counter("strangler_cache_requests_total", "result", "hit"); got < float64(res.n) {
-					b.Fatalf("%v hits counted for %d calls", got, res.n)
+				if got := r.counter("strangler_cache_requests_total", "result", "hit"); got < float64(res.N) {
+					b.Fatalf("%v hits counted for %d calls", got, res.N)
 				}
 			})
 		}
@@ -104,9 +92,8 @@ func BenchmarkHit(b *testing.B) {
 }
 
 type loopResult struct {
-	n, other int // hits, and answers that were not hits
-	rate     float64
-	p50, p99 time.Duration
+	loadtest.Result     // the hits
+	other           int // answers that were not hits
 }
 
 // hitLoop runs callers over conns HTTP/2 connections for d, each sending
@@ -137,44 +124,15 @@ func hitLoop(b *testing.B, addr string, callers, conns int, d time.Duration) loo
 	if err != nil {
 		b.Fatal(err)
 	}
-	var stop atomic.Bool
 	var other atomic.Int64
-	lat := make([][]time.Duration, callers)
-	var wg sync.WaitGroup
-	b.ResetTimer()
-	begin := time.Now()
-	for w := range callers {
-		wg.Go(func() {
-			c := clients[w%conns]
-			mine := make([]time.Duration, 0, 1<<16)
-			for !stop.Load() {
-				s := time.Now()
-				hit, err := oneHit(ctx, c, req)
-				switch {
-				case err != nil:
-					b.Error(err)
-					return
-				case hit:
-					mine = append(mine, time.Since(s))
-				default:
-					other.Add(1)
-				}
-			}
-			lat[w] = mine
-		})
-	}
-	time.Sleep(d)
-	stop.Store(true)
-	wg.Wait()
-	elapsed := time.Since(begin)
-	b.StopTimer()
-	all := slices.Concat(lat...)
-	if len(all) == 0 {
-		b.Fatal("no calls completed")
-	}
-	slices.Sort(all)
-	return loopResult{n: len(all), other: int(other.Load()), rate: float64(len(all)) / elapsed.Seconds(),
-		p50: all[len(all)/2], p99: all[len(all)*99/100]}
+	res := loadtest.ClosedLoop(b, callers, d, func(w, _ int) (bool, error) {
+		hit, err := oneHit(ctx, clients[w%conns], req)
+		if err == nil && !hit {
+			other.Add(1)
+		}
+		return hit, err
+	})
+	return loopResult{Result: res, other: int(other.Load())}
 }
 
 var processDesc = &grpc.StreamDesc{StreamName: "Process", ServerStreams: true, ClientStreams: true}
@@ -249,23 +207,6 @@ func (f fixedAnswer) Process(s grpc.BidiStreamingServer[extprocv3.ProcessingRequ
 			return err
 		}
 	}
-}
-
-// procCPU is the user+system CPU a process (a pid, or "self") has used,
-// from /proc/<pid>/stat (fields 14 and 15, in 10ms clock ticks).
-func procCPU(pid string) time.Duration {
-	b, err := os.ReadFile("/proc/" + pid + "/stat")
-	if err != nil {
-		return 0
-	}
-	rest := string(b[bytes.LastIndexByte(b, ')')+1:])
-	f := strings.Fields(rest) // f[0] is field 3, the state
-	var ticks int64
-	for _, i := range []int{14 - 3, 15 - 3} {
-		n, _ := strconv.ParseInt(f[i], 10, 64)
-		ticks += n
-	}
-	return time.Duration(ticks) * 10 * time.Millisecond
 }
 
 // BenchmarkStampede sends rounds of 100 concurrent requests for a new key

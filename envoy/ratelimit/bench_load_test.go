@@ -3,11 +3,9 @@ package ratelimit
 import (
 	"context"
 	"fmt"
+	"github.com/strangler-dev/strangler/internal/loadtest"
 	"os"
-	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,10 +26,7 @@ import (
 // BENCH_NOBATCH=1 turns the batcher off, to see what batching buys.
 // Run it alone: go test -run XXX -bench Load ./envoy/ratelimit/
 func BenchmarkLoad(b *testing.B) {
-	secs := 5
-	if s, err := strconv.Atoi(os.Getenv("STRANGLER_BENCH_SECONDS")); err == nil && s > 0 {
-		secs = s
-	}
+	d := loadtest.Duration(5 * time.Second)
 	srv := redistest.Start(b)
 	if !srv.Real() {
 		b.Log("no redis-server: figures are against miniredis and mean little")
@@ -43,11 +38,11 @@ func BenchmarkLoad(b *testing.B) {
 	b.Run("grpc-only", func(b *testing.B) {
 		// The ceiling: the same load against a service that answers OK at
 		// once, no Redis: what gRPC alone costs on this machine.
-		res := closedLoop(b, noopService{}, "none", false, time.Duration(secs)*time.Second)
-		b.ReportMetric(res.rate, "decisions/s")
-		b.ReportMetric(res.p50.Seconds()*1000, "p50-ms")
-		b.ReportMetric(res.p99.Seconds()*1000, "p99-ms")
-		b.ReportMetric(1e9/res.rate, "ns/op")
+		res := closedLoop(b, noopService{}, "none", false, d)
+		b.ReportMetric(res.Rate, "decisions/s")
+		b.ReportMetric(res.P50.Seconds()*1000, "p50-ms")
+		b.ReportMetric(res.P99.Seconds()*1000, "p99-ms")
+		b.ReportMetric(1e9/res.Rate, "ns/op")
 	})
 	for _, load := range []string{"distinct", "hot"} {
 		var gcraRate float64
@@ -73,83 +68,49 @@ func BenchmarkLoad(b *testing.B) {
 					}
 					server = fw
 				}
-				self0, redis0 := cpuSelf(), cpuOf(srv.Pid())
-				res := closedLoop(b, server, l.ID, load == "hot", time.Duration(secs)*time.Second)
-				self1, redis1 := cpuSelf(), cpuOf(srv.Pid())
-				b.ReportMetric(float64((self1-self0).Microseconds())/float64(res.n), "go-cpu-us/op")
-				b.ReportMetric(float64((redis1-redis0).Microseconds())/float64(res.n), "redis-cpu-us/op")
-				b.ReportMetric(res.rate, "decisions/s")
-				b.ReportMetric(res.p50.Seconds()*1000, "p50-ms")
-				b.ReportMetric(res.p99.Seconds()*1000, "p99-ms")
-				b.ReportMetric(1e9/res.rate, "ns/op")
+				self0, redis0 := loadtest.CPU("self"), loadtest.CPU(strconv.Itoa(srv.Pid()))
+				res := closedLoop(b, server, l.ID, load == "hot", d)
+				self1, redis1 := loadtest.CPU("self"), loadtest.CPU(strconv.Itoa(srv.Pid()))
+				b.ReportMetric(float64((self1-self0).Microseconds())/float64(res.N), "go-cpu-us/op")
+				b.ReportMetric(float64((redis1-redis0).Microseconds())/float64(res.N), "redis-cpu-us/op")
+				b.ReportMetric(res.Rate, "decisions/s")
+				b.ReportMetric(res.P50.Seconds()*1000, "p50-ms")
+				b.ReportMetric(res.P99.Seconds()*1000, "p99-ms")
+				b.ReportMetric(1e9/res.Rate, "ns/op")
 				if svc != nil {
 					b.ReportMetric(metricValue(b, reg, "strangler_ratelimit_redis_errors_total", "kind", redisErrTimeout), "redis-timeouts")
 					if calls := metricValue(b, reg, "strangler_ratelimit_redis_seconds"); calls > 0 {
-						b.ReportMetric(float64(res.n)/calls, "decisions/call")
+						b.ReportMetric(float64(res.N)/calls, "decisions/call")
 					}
 				}
 				if impl == "gcra" {
-					gcraRate = res.rate
+					gcraRate = res.Rate
 				} else {
-					b.ReportMetric(gcraRate/res.rate, "gcra/baseline")
+					b.ReportMetric(gcraRate/res.Rate, "gcra/baseline")
 				}
-				b.Logf("%s %s: %.0f decisions/s, p50 %v, p99 %v, %d calls", load, impl, res.rate, res.p50, res.p99, res.n)
+				b.Logf("%s %s: %.0f decisions/s, p50 %v, p99 %v, %d calls", load, impl, res.Rate, res.P50, res.P99, res.N)
 			})
 		}
 	}
 }
 
-type loadResult struct {
-	n        int
-	rate     float64
-	p50, p99 time.Duration
-}
-
 // closedLoop runs 32 callers over 4 connections for d: each sends its next
 // request when the previous answer arrives.
-func closedLoop(b *testing.B, server rlsv3.RateLimitServiceServer, id string, hot bool, d time.Duration) loadResult {
+func closedLoop(b *testing.B, server rlsv3.RateLimitServiceServer, id string, hot bool, d time.Duration) loadtest.Result {
 	b.Helper()
 	const callers, conns = 32, 4
 	srv := grpc.NewServer(benchServerOptions()...)
 	rlsv3.RegisterRateLimitServiceServer(srv, server)
 	clients := serveRaw(b, srv, conns)
-	var stop atomic.Bool
-	lat := make([][]time.Duration, callers)
-	var wg sync.WaitGroup
-	b.ResetTimer()
-	begin := time.Now()
-	for w := range callers {
-		wg.Go(func() {
-			c := clients[w%conns]
-			mine := make([]time.Duration, 0, 1<<16)
-			ip := "10.0.0.1"
-			for n := 0; !stop.Load(); n++ {
-				if !hot {
-					ip = fmt.Sprintf("10.%d.%d.%d", w, n>>8&255, n&255)
-				}
-				req := &rlsv3.RateLimitRequest{Domain: "strangler", Descriptors: []*commonrl.RateLimitDescriptor{desc(id, "remote_address", ip)}}
-				s := time.Now()
-				if _, err := c.ShouldRateLimit(context.Background(), req); err != nil {
-					b.Error(err)
-					return
-				}
-				mine = append(mine, time.Since(s))
-			}
-			lat[w] = mine
-		})
-	}
-	time.Sleep(d)
-	stop.Store(true)
-	wg.Wait()
-	elapsed := time.Since(begin)
-	b.StopTimer()
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	if len(all) == 0 {
-		b.Fatal("no calls completed")
-	}
-	return loadResult{n: len(all), rate: float64(len(all)) / elapsed.Seconds(),
-		p50: all[len(all)/2], p99: all[len(all)*99/100]}
+	return loadtest.ClosedLoop(b, callers, d, func(w, n int) (bool, error) {
+		ip := "10.0.0.1"
+		if !hot {
+			ip = fmt.Sprintf("10.%d.%d.%d", w, n>>8&255, n&255)
+		}
+		req := &rlsv3.RateLimitRequest{Domain: "strangler", Descriptors: []*commonrl.RateLimitDescriptor{desc(id, "remote_address", ip)}}
+		_, err := clients[w%conns].ShouldRateLimit(context.Background(), req)
+		return true, err
+	})
 }
 
 func benchServerOptions() []grpc.ServerOption {
