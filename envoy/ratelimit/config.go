@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"errors"
 	"fmt"
+	"github.com/strangler-dev/strangler/routes"
 	"strings"
 	"time"
 )
@@ -13,12 +14,12 @@ type Per struct {
 	Name string // header or cookie name
 }
 
-// Per kinds.
+// Per kinds: the route file's, so a limit read from it needs no mapping.
 const (
-	PerClientIP = "client_ip"
-	PerHeader   = "header"
-	PerCookie   = "cookie"
-	PerRoute    = "route"
+	PerClientIP = routes.PerClientIP
+	PerHeader   = routes.PerHeader
+	PerCookie   = routes.PerCookie
+	PerRoute    = routes.PerRoute
 )
 
 // Limit is one global rate limit: Count requests per Period, with Burst
