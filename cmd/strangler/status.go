@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/strangler-dev/strangler/controlplane/xds"
 	"net/http"
 	"sort"
 	"strings"
@@ -11,21 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 )
-
-// nodeView is what the admin API's /api/nodes returns per Envoy.
-type nodeView struct {
-	ID        string            `json:"id"`
-	Cluster   string            `json:"cluster"`
-	Connected bool              `json:"connected"`
-	Acked     map[string]string `json:"acked"`
-	LastNACK  *struct {
-		TypeURL  string    `json:"type_url"`
-		Version  string    `json:"version"`
-		Rejected string    `json:"rejected_version"`
-		Message  string    `json:"message"`
-		At       time.Time `json:"at"`
-	} `json:"last_nack"`
-}
 
 func newStatusCommand() *cobra.Command {
 	cmd := &cobra.Command{
@@ -39,7 +25,7 @@ func newStatusCommand() *cobra.Command {
 			}
 			base := strings.TrimRight(v.GetString("admin"), "/")
 			client := &http.Client{Timeout: 5 * time.Second}
-			var body struct{ Nodes []nodeView }
+			var body struct{ Nodes []xds.Node }
 			if err := getJSON(client, base+"/api/nodes", &body); err != nil {
 				return err
 			}
@@ -71,7 +57,7 @@ func newStatusCommand() *cobra.Command {
 	return cmd
 }
 
-func ackedOf(n nodeView, typeSuffix string) string {
+func ackedOf(n xds.Node, typeSuffix string) string {
 	for url, v := range n.Acked {
 		if strings.HasSuffix(url, "."+typeSuffix) {
 			return v
