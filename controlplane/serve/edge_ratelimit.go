@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/strangler-dev/strangler/envoy/ratelimit"
+	"github.com/strangler-dev/strangler/internal/grpcserver"
 	"github.com/strangler-dev/strangler/routes"
 )
 
@@ -40,7 +41,7 @@ func (r rateLimitEdge) update(f *routes.File) error {
 func (r rateLimitEdge) close() { r.svc.Close() }
 
 func (r rateLimitEdge) serve(ctx context.Context, l net.Listener) error {
-	g := grpc.NewServer(ratelimit.ServerOptions()...)
+	g := grpc.NewServer(grpcserver.Options()...)
 	r.svc.Register(g)
 	return serveGRPC(ctx, g, l)
 }
