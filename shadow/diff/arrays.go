@@ -13,22 +13,19 @@ func (w *walker) array(li, ci int32) bool {
 	}
 	n := int(ln.count)
 	unordered := len(w.rules.unordered) > 0 && w.rules.unorderedAt(w.segs())
-	base := len(w.idx)
-	w.idx = w.l.children(w.idx, int(li))
-	w.idx = w.c.children(w.idx, int(ci))
-	var eq bool
+	e := elements{w.l.children(li), w.c.children(ci)}
 	if unordered {
-		eq = w.unorderedArray(base, n)
-	} else {
-		eq = w.orderedArray(li, ci, base, n)
+		return w.unorderedArray(e, n)
 	}
-	w.idx = w.idx[:base]
-	return eq
+	return w.orderedArray(li, ci, e, n)
 }
 
-func (w *walker) element(base, n, lk, ck int) bool {
+// elements are the node indexes of two arrays' elements.
+type elements struct{ l, c []int32 }
+
+func (w *walker) element(e elements, lk, ck int) bool {
 	w.pushIndex(lk)
-	eq := w.value(w.idx[base+lk], w.idx[base+n+ck])
+	eq := w.value(e.l[lk], e.c[ck])
 	w.pop()
 	return eq
 }
@@ -45,17 +42,30 @@ func (w *walker) rollback(m mark) {
 	r.Differences, r.Omitted, r.Ignored, r.Tolerated = r.Differences[:m.diffs], m.omitted, m.ignored, m.tolerated
 }
 
-func (w *walker) orderedArray(li, ci int32, base, n int) bool {
-	m := w.mark()
-	equal := true
-	for k := 0; k < n && (equal || w.quiet == 0); k++ {
-		equal = w.element(base, n, k, k) && equal
-	}
-	if equal || w.quiet > 0 {
+func (w *walker) orderedArray(li, ci int32, e elements, n int) bool {
+	if w.quiet > 0 {
+		equal := true
+		for k := 0; k < n && equal; k++ {
+			equal = w.element(e, k, k)
+		}
 		return equal
 	}
-	pb, matched, ign, tol := w.matchElements(base, n)
-	w.pairs = w.pairs[:pb]
+	m := w.mark()
+	mb := len(w.memo)
+	equal := true
+	for k := 0; k < n; k++ {
+		v0, m0, i0, t0 := w.visits, w.matches, w.res.Ignored, w.res.Tolerated
+		eq := w.element(e, k, k)
+		w.memo = append(w.memo, elemMemo{visits: w.visits - v0, ignored: w.res.Ignored - i0,
+			tolerated: w.res.Tolerated - t0, replay: eq && w.matches == m0})
+		equal = eq && equal
+	}
+	if equal {
+		w.memo = w.memo[:mb]
+		return true
+	}
+	pb, matched, ign, tol := w.matchElements(e, n, mb)
+	w.pairs, w.memo = w.pairs[:pb], w.memo[:mb]
 	if matched < n {
 		return false
 	}
@@ -64,8 +74,18 @@ func (w *walker) orderedArray(li, ci int32, base, n int) bool {
 	return w.report(KindOrder, li, ci)
 }
 
-func (w *walker) unorderedArray(base, n int) bool {
-	pb, matched, ign, tol := w.matchElements(base, n)
+// elemMemo is what the loud pass over an ordered array learnt about one
+// element pair (k, k). An equal pair whose comparison matched no array
+// elements inside it is visited node for node the same way by a quiet
+// comparison, so matchElements replays its outcome (budget spent, ignored
+// and tolerated counts) instead of comparing the pair again.
+type elemMemo struct {
+	visits, ignored, tolerated int
+	replay                     bool
+}
+
+func (w *walker) unorderedArray(e elements, n int) bool {
+	pb, matched, ign, tol := w.matchElements(e, n, -1)
 	w.suppressed(ign, tol)
 	if w.quiet > 0 || matched == n {
 		w.pairs = w.pairs[:pb]
@@ -80,7 +100,7 @@ func (w *walker) unorderedArray(base, n int) bool {
 		for w.pairs[pb+n+next] >= 0 {
 			next++
 		}
-		equal = w.element(base, n, k, next) && equal
+		equal = w.element(e, k, next) && equal
 		next++
 	}
 	w.pairs = w.pairs[:pb]
@@ -91,8 +111,10 @@ func (w *walker) unorderedArray(base, n int) bool {
 // element. It pushes 2n entries on w.pairs at the returned base: [k] is the
 // candidate paired with legacy k, [n+j] the legacy paired with candidate j,
 // -1 when unpaired. ign and tol are the differences ignored or tolerated
-// inside the pairs it kept.
-func (w *walker) matchElements(base, n int) (pb, matched, ign, tol int) {
+// inside the pairs it kept. memo >= 0 is the base of the loud outcomes of
+// the pairs (k, k) on w.memo.
+func (w *walker) matchElements(e elements, n, memo int) (pb, matched, ign, tol int) {
+	w.matches++
 	pb = len(w.pairs)
 	for k := 0; k < 2*n; k++ {
 		w.pairs = append(w.pairs, -1)
@@ -101,7 +123,7 @@ func (w *walker) matchElements(base, n int) (pb, matched, ign, tol int) {
 	w.quiet++
 	try := func(k, j int) bool {
 		i0, t0 := w.qIgnored, w.qTolerated
-		if !w.element(base, n, k, j) {
+		if !w.element(e, k, j) {
 			w.qIgnored, w.qTolerated = i0, t0
 			return false
 		}
@@ -110,6 +132,16 @@ func (w *walker) matchElements(base, n int) (pb, matched, ign, tol int) {
 		return true
 	}
 	for k := 0; k < n; k++ {
+		if memo >= 0 {
+			if m := w.memo[memo+k]; m.replay && w.budget >= m.visits {
+				w.budget -= m.visits
+				w.qIgnored += m.ignored
+				w.qTolerated += m.tolerated
+				w.pairs[pb+k], w.pairs[pb+n+k] = int32(k), int32(k)
+				matched++
+				continue
+			}
+		}
 		try(k, k)
 	}
 	for k := 0; k < n && w.budget >= 0; k++ {

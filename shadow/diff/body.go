@@ -21,9 +21,9 @@ type side struct {
 }
 
 func (s *side) reset(r Response) {
-	nodes := s.tree.nodes[:0]
+	t := s.tree
 	*s = side{resp: r}
-	s.tree.nodes = nodes
+	s.tree = jtree{nodes: t.nodes[:0], kids: t.kids[:0], stack: t.stack[:0], pend: t.pend[:0]}
 }
 
 // release drops references to caller memory before the scratch is pooled.

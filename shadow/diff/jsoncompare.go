@@ -15,12 +15,14 @@ type walker struct {
 	l, c     *jtree
 	path     []wseg    // the current path, kept free of pointers (no GC write barriers)
 	pbuf     []pathSeg // w.path materialised for rule matching and printing
-	idx      []int32   // stack of child indexes of the containers being compared
 	used     []bool    // stack of "candidate member already matched" flags
 	kslots   []int32   // stack of member key indexes (see memberIndex)
 	pairs    []int32   // stack of element pairings for arrays
 	quiet    int
-	budget   int // quiet node visits left; element matching is quadratic
+	budget   int        // quiet node visits left; element matching is quadratic
+	visits   int        // node visits that got past the raw bytes test, in any mode
+	matches  int        // matchElements calls so far
+	memo     []elemMemo // stack of loud element outcomes (see orderedArray)
 	red      redactor
 	buf      []byte // scratch for rendering paths and values before they become strings
 	// Ignored and tolerated differences met in quiet mode: they reach the
@@ -34,7 +36,8 @@ const quietBudget = 1 << 20
 
 func (w *walker) reset(rules *compiledRules, res *Result, maxDiffs int, l, c *jtree) {
 	w.rules, w.res, w.maxDiffs, w.l, w.c = rules, res, maxDiffs, l, c
-	w.path, w.idx, w.used, w.pairs, w.kslots = w.path[:0], w.idx[:0], w.used[:0], w.pairs[:0], w.kslots[:0]
+	w.path, w.used, w.pairs, w.kslots = w.path[:0], w.used[:0], w.pairs[:0], w.kslots[:0]
+	w.memo = w.memo[:0]
 	w.quiet, w.budget, w.qIgnored, w.qTolerated = 0, quietBudget, 0, 0
 	if w.red.set == nil && len(rules.redactBody) > 0 {
 		w.red = newRedactor(rules.redactBody)
@@ -76,6 +79,7 @@ func (w *walker) value(li, ci int32) bool {
 	if bytes.Equal(w.l.src[ln.start:ln.end], w.c.src[cn.start:cn.end]) {
 		return true
 	}
+	w.visits++
 	if w.quiet > 0 {
 		if w.budget--; w.budget < 0 {
 			return false
@@ -179,13 +183,27 @@ func (w *walker) renderLengths(li, ci int32) (string, string, bool) {
 	return itoa(int(w.l.nodes[li].count)), itoa(int(w.c.nodes[ci].count)), false
 }
 
+// pushKey and pushIndex grow the path and set fields one by one: a composite
+// literal is built on the stack and copied with wide loads that stall on
+// the narrow stores just made, on every member and element visited.
 func (w *walker) pushKey(t *jtree, node int32) {
 	n := &t.nodes[node]
-	w.path = append(w.path, wseg{start: n.keyStart, end: n.keyEnd, esc: n.keyEsc, cand: t == w.c})
+	s := w.grow()
+	s.start, s.end, s.index, s.isIndex, s.esc, s.cand = n.keyStart, n.keyEnd, 0, false, n.keyEsc, t == w.c
 }
 
 func (w *walker) pushIndex(k int) {
-	w.path = append(w.path, wseg{index: int32(k), isIndex: true})
+	s := w.grow()
+	s.start, s.end, s.index, s.isIndex, s.esc, s.cand = 0, 0, int32(k), true, false, false
+}
+
+func (w *walker) grow() *wseg {
+	n := len(w.path)
+	if n == cap(w.path) {
+		w.path = append(w.path, wseg{})
+	}
+	w.path = w.path[:n+1]
+	return &w.path[n]
 }
 
 func (w *walker) pop() { w.path = w.path[:len(w.path)-1] }
@@ -193,19 +211,16 @@ func (w *walker) pop() { w.path = w.path[:len(w.path)-1] }
 // object compares members by key, in legacy order; candidate members left
 // unmatched are extras.
 func (w *walker) object(li, ci int32) bool {
-	base := len(w.idx)
-	w.idx = w.l.children(w.idx, int(li))
-	mid := len(w.idx)
-	w.idx = w.c.children(w.idx, int(ci))
-	nl, nc := mid-base, len(w.idx)-mid
+	lks, cks := w.l.children(li), w.c.children(ci)
+	nl, nc := len(lks), len(cks)
 	ub := len(w.used)
 	w.used = append(w.used, make([]bool, nc)...)
 	kb := len(w.kslots)
 	var mi memberIndex
 	equal := true
 	for k := 0; k < nl && (equal || w.quiet == 0); k++ {
-		lm := w.idx[base+k]
-		cm := w.findMember(lm, k, mid, nc, ub, &mi)
+		lm := lks[k]
+		cm := w.findMember(lm, k, cks, ub, &mi)
 		w.pushKey(w.l, lm)
 		var eq bool
 		if cm < 0 {
@@ -220,13 +235,13 @@ func (w *walker) object(li, ci int32) bool {
 		if w.used[ub+k] {
 			continue
 		}
-		cm := w.idx[mid+k]
+		cm := cks[k]
 		w.pushKey(w.c, cm)
 		eq := w.report(KindExtra, -1, cm)
 		w.pop()
 		equal = equal && eq
 	}
-	w.idx, w.used, w.kslots = w.idx[:base], w.used[:ub], w.kslots[:kb]
+	w.used, w.kslots = w.used[:ub], w.kslots[:kb]
 	return equal
 }
 
@@ -244,19 +259,24 @@ type memberIndex struct {
 // findMember returns the unused candidate member with lm's key, trying the
 // same position first since both sides often keep the same key order (PHP
 // keeps insertion order, encoding/json sorts map keys, structs keep theirs).
-func (w *walker) findMember(lm int32, k, mid, nc, ub int, mi *memberIndex) int32 {
+func (w *walker) findMember(lm int32, k int, cks []int32, ub int, mi *memberIndex) int32 {
+	nc := len(cks)
 	ln := &w.l.nodes[lm]
 	lk := w.l.src[ln.keyStart:ln.keyEnd]
 	match := func(j int) bool {
 		if w.used[ub+j] {
 			return false
 		}
-		cn := &w.c.nodes[w.idx[mid+j]]
-		return stringsEqual(lk, w.c.src[cn.keyStart:cn.keyEnd], ln.keyEsc, cn.keyEsc)
+		cn := &w.c.nodes[cks[j]]
+		ck := w.c.src[cn.keyStart:cn.keyEnd]
+		if !ln.keyEsc && !cn.keyEsc { // most keys: no call
+			return string(lk) == string(ck)
+		}
+		return stringsEqual(lk, ck, ln.keyEsc, cn.keyEsc)
 	}
 	take := func(j int) int32 {
 		w.used[ub+j] = true
-		return w.idx[mid+j]
+		return cks[j]
 	}
 	if k < nc && match(k) {
 		return take(k)
@@ -270,7 +290,7 @@ func (w *walker) findMember(lm int32, k, mid, nc, ub int, mi *memberIndex) int32
 		return -1
 	}
 	if !mi.built {
-		w.buildIndex(mi, mid, nc)
+		w.buildIndex(mi, cks)
 	}
 	for h := w.keyHash(lk, ln.keyEsc) & uint64(mi.mask); ; h = (h + 1) & uint64(mi.mask) {
 		slot := w.kslots[mi.base+int(h)]
@@ -283,7 +303,8 @@ func (w *walker) findMember(lm int32, k, mid, nc, ub int, mi *memberIndex) int32
 	}
 }
 
-func (w *walker) buildIndex(mi *memberIndex, mid, nc int) {
+func (w *walker) buildIndex(mi *memberIndex, cks []int32) {
+	nc := len(cks)
 	size := 16
 	for size < 2*nc {
 		size *= 2
@@ -293,7 +314,7 @@ func (w *walker) buildIndex(mi *memberIndex, mid, nc int) {
 		w.kslots = append(w.kslots, 0)
 	}
 	for j := 0; j < nc; j++ {
-		cn := &w.c.nodes[w.idx[mid+j]]
+		cn := &w.c.nodes[cks[j]]
 		h := w.keyHash(w.c.src[cn.keyStart:cn.keyEnd], cn.keyEsc) & uint64(mi.mask)
 		for w.kslots[mi.base+int(h)] != 0 {
 			h = (h + 1) & uint64(mi.mask)

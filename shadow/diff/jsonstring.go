@@ -3,6 +3,7 @@ package diff
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -21,7 +22,11 @@ func stringsEqual(a, b []byte, aEsc, bEsc bool) bool {
 	for {
 		for i+8 <= len(a) && j+8 <= len(b) {
 			x := binary.LittleEndian.Uint64(a[i:])
-			if x != binary.LittleEndian.Uint64(b[j:]) || hasBackslash(x) {
+			// The lowest set bit of either mask is exact: it lands on the
+			// first differing byte, or on a's first backslash.
+			if m := x ^ binary.LittleEndian.Uint64(b[j:]) | backslashMask(x); m != 0 {
+				k := bits.TrailingZeros64(m) >> 3
+				i, j = i+k, j+k
 				break
 			}
 			i, j = i+8, j+8
@@ -93,12 +98,13 @@ func asciiEscape(s []byte, i int) (byte, int) {
 	return 0, 0
 }
 
-// hasBackslash reports whether any byte of x is '\\' (a zero byte of
-// x^0x5c5c..., found with the classic SWAR test).
-func hasBackslash(x uint64) bool {
+// backslashMask sets the high bit of bytes of x that are '\\' (zero bytes
+// of x^0x5c5c..., found with the classic SWAR test); borrows can mark bytes
+// above one, never below, so the lowest set bit is exact.
+func backslashMask(x uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	v := x ^ (ones * '\\')
-	return (v-ones)&^v&highs != 0
+	return (v - ones) &^ v & highs
 }
 
 // escapeAt decodes the escape at s[i] (a surrogate pair counts as one) and
