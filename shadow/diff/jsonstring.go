@@ -13,72 +13,91 @@ import (
 
 // stringsEqual compares two JSON string bodies (without quotes) by decoded
 // value, without decoding either into memory: equal plain bytes are skipped
-// eight at a time, and escapes are decoded one at a time where they occur.
+// eight at a time, and escapes are decoded one at a time where they occur,
+// only on the side that has one (PHP writes "\/m\/b\/x.jpg" and Go
+// "/m/b/x.jpg": most escapes face a plain byte).
 func stringsEqual(a, b []byte, aEsc, bEsc bool) bool {
 	if !aEsc && !bEsc {
 		return bytes.Equal(a, b)
 	}
 	i, j := 0, 0
 	for {
-		for i+8 <= len(a) && j+8 <= len(b) {
-			x := binary.LittleEndian.Uint64(a[i:])
-			// The lowest set bit of either mask is exact: it lands on the
-			// first differing byte, or on a's first backslash.
-			if m := x ^ binary.LittleEndian.Uint64(b[j:]) | backslashMask(x); m != 0 {
-				k := bits.TrailingZeros64(m) >> 3
-				i, j = i+k, j+k
-				break
-			}
-			i, j = i+8, j+8
-		}
-		for i < len(a) && j < len(b) && a[i] == b[j] && a[i] != '\\' {
-			i, j = i+1, j+1
-		}
+		k := plainPrefix(a[i:], b[j:])
+		i, j = i+k, j+k
 		if i == len(a) || j == len(b) {
 			return i == len(a) && j == len(b)
 		}
-		ca, na := asciiEscape(a, i)
-		cb, nb := asciiEscape(b, j)
-		if na > 0 || nb > 0 { // the common escapes, decoded inline
-			if na == 0 {
-				ca, na = a[i], 1
-			}
-			if nb == 0 {
-				cb, nb = b[j], 1
-			}
-			if ca != cb || ca == '\\' && (na == 1 || nb == 1) {
+		// One character from each side; a plain byte is never a backslash,
+		// so a decoded '\\' only equals another escape.
+		ca, na := a[i], 1
+		if ca == '\\' {
+			ca, na = asciiEscape(a, i)
+		}
+		cb, nb := b[j], 1
+		if cb == '\\' {
+			cb, nb = asciiEscape(b, j)
+		}
+		if na == 0 || nb == 0 {
+			if i, j = wideEscape(a, b, i, j); i < 0 {
 				return false
 			}
-			i, j = i+na, j+nb
 			continue
 		}
-		switch {
-		case a[i] == '\\' && b[j] == '\\':
-			var ba, bb [8]byte
-			da, ni := escapeAt(a, i, ba[:0])
-			db, nj := escapeAt(b, j, bb[:0])
-			if !bytes.Equal(da, db) {
-				return false
-			}
-			i, j = ni, nj
-		case a[i] == '\\':
-			var buf [8]byte
-			d, ni := escapeAt(a, i, buf[:0])
-			if j+len(d) > len(b) || !bytes.Equal(d, b[j:j+len(d)]) {
-				return false
-			}
-			i, j = ni, j+len(d)
-		case b[j] == '\\':
-			var buf [8]byte
-			d, nj := escapeAt(b, j, buf[:0])
-			if i+len(d) > len(a) || !bytes.Equal(d, a[i:i+len(d)]) {
-				return false
-			}
-			i, j = i+len(d), nj
-		default:
+		if ca != cb {
 			return false
 		}
+		i, j = i+na, j+nb
 	}
+}
+
+// wideEscape compares the characters at a[i] and b[j] when either is an
+// escape for a non-ASCII character (\u00e9, a surrogate pair), and returns
+// the offsets after them, or -1 when they differ.
+func wideEscape(a, b []byte, i, j int) (int, int) {
+	switch {
+	case a[i] == '\\' && b[j] == '\\':
+		var ba, bb [8]byte
+		da, ni := escapeAt(a, i, ba[:0])
+		db, nj := escapeAt(b, j, bb[:0])
+		if !bytes.Equal(da, db) {
+			return -1, -1
+		}
+		return ni, nj
+	case a[i] == '\\':
+		var buf [8]byte
+		d, ni := escapeAt(a, i, buf[:0])
+		if j+len(d) > len(b) || !bytes.Equal(d, b[j:j+len(d)]) {
+			return -1, -1
+		}
+		return ni, j + len(d)
+	default:
+		var buf [8]byte
+		d, nj := escapeAt(b, j, buf[:0])
+		if i+len(d) > len(a) || !bytes.Equal(d, a[i:i+len(d)]) {
+			return -1, -1
+		}
+		return i + len(d), nj
+	}
+}
+
+// plainPrefix returns the length of the common prefix of a and b that holds
+// no backslash, eight bytes at a time. A leaf function of its own: inside
+// stringsEqual's loop the SWAR words spilled to the stack.
+func plainPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	a, b = a[:n], b[:n]
+	k := 0
+	for ; k+8 <= n; k += 8 {
+		x := binary.LittleEndian.Uint64(a[k : k+8])
+		// The lowest set bit of either mask is exact: it lands on the
+		// first differing byte, or on a's first backslash.
+		if m := x ^ binary.LittleEndian.Uint64(b[k:k+8]) | backslashMask(x); m != 0 {
+			return k + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; k < n && a[k] == b[k] && a[k] != '\\'; k++ {
+	}
+	return k
 }
 
 // asciiEscape decodes an escape at s[i] that stands for one ASCII byte
