@@ -4,29 +4,38 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// batcher joins decisions waiting for Redis into one script call. Each of
-// batchWorkers workers takes the next decision and whatever else is queued
-// behind it, so an idle service sends a decision at once, alone, and a busy
-// one sends fewer, larger calls: the per-call cost in Redis (EVALSHA,
-// TIME, the Lua call) is paid once per batch. Only for a single Redis: in a
-// cluster, decisions of different groups live on different nodes.
+// batcher joins decisions waiting for Redis into one script call, so that
+// the per-call cost in Redis (EVALSHA, TIME, the Lua call, the round trip)
+// is paid once per batch. Only for a single Redis: in a cluster, decisions
+// of different groups live on different nodes.
+//
+// A batch goes out at once when no script call is in flight, so an idle
+// service adds no wait; while one is in flight the next batch grows with
+// the decisions that arrive, and goes out when that call ends or when it
+// is full. A fast Redis thus gets one call at a time, with batches as large
+// as the load makes them; a slow or distant Redis, or a heavier load, gets
+// up to maxCalls full batches in flight instead of a queue that times out.
+// Measured at concurrency 32 (BenchmarkLoad, distinct keys), one call at a
+// time formed batches of ~10 at 37-44 µs of Go CPU and 11-13 µs of Redis
+// CPU per decision; four calls in flight at all times formed batches of
+// ~3.5 at 49-58 and 17-18 µs, with a worse p99.
 type batcher struct {
-	s     *Service
-	queue chan *decision
-	stop  chan struct{}
-	wg    sync.WaitGroup
+	s        *Service
+	queue    chan *decision
+	calls    chan []*decision // batches on their way to a caller
+	free     chan []*decision // batch buffers not in use, one per caller
+	ended    chan struct{}    // a call ended (capacity 1: a wake-up, not a count)
+	inflight atomic.Int32
+	stop     chan struct{}
+	wg       sync.WaitGroup
 }
 
 const (
-	// One script call in flight: decisions arriving meanwhile make the next
-	// batch. Measured at concurrency 32 (BenchmarkLoad, distinct keys),
-	// 1 worker formed batches of ~10 and spent 37-44 µs of Go CPU and
-	// 11-13 µs of Redis CPU per decision; 4 workers formed batches of ~3.5
-	// at 49-58 and 17-18 µs, with a worse p99.
-	batchWorkers  = 1
+	maxCalls      = 4   // script calls in flight at once, pipelined by the client
 	maxBatch      = 32  // decisions per call
 	maxBatchKeys  = 128 // keys per call: bounds the time Redis spends in one script
 	queueCapacity = 1024
@@ -36,10 +45,13 @@ const (
 var errStopped = errors.New("rate limit service closed")
 
 func newBatcher(s *Service) *batcher {
-	b := &batcher{s: s, queue: make(chan *decision, queueCapacity), stop: make(chan struct{})}
-	for range batchWorkers {
-		b.wg.Go(b.work)
+	b := &batcher{s: s, queue: make(chan *decision, queueCapacity), calls: make(chan []*decision),
+		free: make(chan []*decision, maxCalls), ended: make(chan struct{}, 1), stop: make(chan struct{})}
+	for range maxCalls {
+		b.free <- make([]*decision, 0, maxBatch)
+		b.wg.Go(b.call)
 	}
+	b.wg.Go(b.dispatch)
 	return b
 }
 
@@ -79,9 +91,71 @@ func (b *batcher) do(ctx context.Context, d *decision, timeout time.Duration) er
 	}
 }
 
-func (b *batcher) work() {
+// dispatch forms the batches and hands them to the callers.
+func (b *batcher) dispatch() {
+	for {
+		var batch []*decision
+		select {
+		case batch = <-b.free:
+		case <-b.stop:
+			b.drain()
+			return
+		}
+		select {
+		case d := <-b.queue:
+			batch = append(batch, d)
+		case <-b.stop:
+			b.drain()
+			return
+		}
+		if !b.grow(&batch) {
+			b.fail(batch)
+			return
+		}
+		b.inflight.Add(1)
+		select {
+		case b.calls <- batch:
+		case <-b.stop:
+			b.fail(batch)
+			return
+		}
+	}
+}
+
+// grow adds queued decisions to batch until it is full, without waiting
+// when no call is in flight and otherwise until one ends. false: the
+// batcher stopped.
+func (b *batcher) grow(batch *[]*decision) bool {
+	nkeys := 0
+	for _, d := range *batch {
+		nkeys += len(d.slots)
+	}
+	for len(*batch) < maxBatch && nkeys < maxBatchKeys {
+		if b.inflight.Load() == 0 {
+			select {
+			case d := <-b.queue:
+				*batch = append(*batch, d)
+				nkeys += len(d.slots)
+				continue
+			default:
+				return true
+			}
+		}
+		select {
+		case d := <-b.queue:
+			*batch = append(*batch, d)
+			nkeys += len(d.slots)
+		case <-b.ended: // look at inflight again
+		case <-b.stop:
+			return false
+		}
+	}
+	return true
+}
+
+// call runs the batches it is handed, one at a time.
+func (b *batcher) call() {
 	var (
-		batch []*decision
 		keys  []string
 		args  []string
 		out   []int64
@@ -90,24 +164,18 @@ func (b *batcher) work() {
 	defer bound.close()
 	for {
 		select {
-		case d := <-b.queue:
-			batch = append(batch[:0], d)
+		case batch := <-b.calls:
+			keys, args, out = b.run(batch, keys, args, out, &bound)
+			clear(batch)
+			b.free <- batch[:0]
+			b.inflight.Add(-1)
+			select {
+			case b.ended <- struct{}{}:
+			default:
+			}
 		case <-b.stop:
-			b.drain()
 			return
 		}
-		nkeys := len(batch[0].slots)
-	fill:
-		for len(batch) < maxBatch && nkeys < maxBatchKeys {
-			select {
-			case d := <-b.queue:
-				batch = append(batch, d)
-				nkeys += len(d.slots)
-			default:
-				break fill
-			}
-		}
-		keys, args, out = b.run(batch, keys, args, out, &bound)
 	}
 }
 
@@ -144,6 +212,14 @@ func (b *batcher) run(batch []*decision, keys, args []string, out []int64, bound
 		d.done <- e
 	}
 	return keys, args, out
+}
+
+// fail answers a batch that will not be sent, and what is still queued.
+func (b *batcher) fail(batch []*decision) {
+	for _, d := range batch {
+		d.done <- errStopped
+	}
+	b.drain()
 }
 
 // drain fails what is still queued at close.
