@@ -13,11 +13,18 @@ func (w *walker) array(li, ci int32) bool {
 	}
 	n := int(ln.count)
 	unordered := len(w.rules.unordered) > 0 && w.rules.unorderedAt(w.segs())
-	e := elements{w.l.children(li), w.c.children(ci)}
+	kb := len(w.kids)
+	w.kids = w.l.appendChildren(w.kids, li)
+	w.kids = w.c.appendChildren(w.kids, ci)
+	e := elements{w.kids[kb : kb+n], w.kids[kb+n:]} // stay valid: later pushes only append
+	var eq bool
 	if unordered {
-		return w.unorderedArray(e, n)
+		eq = w.unorderedArray(e, n)
+	} else {
+		eq = w.orderedArray(li, ci, e, n)
 	}
-	return w.orderedArray(li, ci, e, n)
+	w.kids = w.kids[:kb]
+	return eq
 }
 
 // elements are the node indexes of two arrays' elements.

@@ -23,7 +23,7 @@ type side struct {
 func (s *side) reset(r Response) {
 	t := s.tree
 	*s = side{resp: r}
-	s.tree = jtree{nodes: t.nodes[:0], kids: t.kids[:0], stack: t.stack[:0], pend: t.pend[:0]}
+	s.tree = jtree{nodes: t.nodes[:0], stack: t.stack[:0]}
 }
 
 // release drops references to caller memory before the scratch is pooled.
@@ -40,7 +40,7 @@ func (s *side) decode(limit int64) error {
 }
 
 func (s *side) contentType() string {
-	ct := s.resp.Header.Get("Content-Type")
+	ct := headerValue(s.resp.Header, "Content-Type")
 	if i := strings.IndexByte(ct, ';'); i >= 0 {
 		ct = ct[:i]
 	}
@@ -90,7 +90,7 @@ func (s *side) textual() bool {
 }
 
 func sameEncoding(a, b http.Header) bool {
-	return strings.EqualFold(a.Get("Content-Encoding"), b.Get("Content-Encoding"))
+	return strings.EqualFold(headerValue(a, "Content-Encoding"), headerValue(b, "Content-Encoding"))
 }
 
 func (c *Comparer) compareBodies(res *Result, s *scratch) {

@@ -40,7 +40,7 @@ func decodeBody(h http.Header, body []byte, limit int64) ([]byte, error) {
 
 func contentCodings(h http.Header) []string {
 	var out []string
-	for _, v := range h.Values("Content-Encoding") {
+	for _, v := range h["Content-Encoding"] {
 		for _, c := range strings.Split(v, ",") {
 			if c = strings.ToLower(strings.TrimSpace(c)); c != "" && c != "identity" {
 				out = append(out, c)

@@ -1,7 +1,9 @@
 package diff
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -87,11 +89,13 @@ func equalValues(a, b []string) bool {
 // (from a hand-built map) is not canonical.
 func canonicalHeader(h http.Header) http.Header {
 	for k := range h {
-		if http.CanonicalHeaderKey(k) != k {
+		if !isCanonicalKey(k) {
+			// Sorted, so that two spellings of one name ("x-a", "X-a")
+			// join their values in the same order on every run.
 			out := make(http.Header, len(h))
-			for k, v := range h {
+			for _, k := range slices.Sorted(maps.Keys(h)) {
 				ck := http.CanonicalHeaderKey(k)
-				out[ck] = append(out[ck], v...)
+				out[ck] = append(out[ck], h[k]...)
 			}
 			return out
 		}

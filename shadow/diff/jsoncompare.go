@@ -18,6 +18,7 @@ type walker struct {
 	used     []bool    // stack of "candidate member already matched" flags
 	kslots   []int32   // stack of member key indexes (see memberIndex)
 	pairs    []int32   // stack of element pairings for arrays
+	kids     []int32   // stack of child lists of the containers being compared
 	quiet    int
 	budget   int        // quiet node visits left; element matching is quadratic
 	visits   int        // node visits that got past the raw bytes test, in any mode
@@ -36,7 +37,7 @@ const quietBudget = 1 << 20
 
 func (w *walker) reset(rules *compiledRules, res *Result, maxDiffs int, l, c *jtree) {
 	w.rules, w.res, w.maxDiffs, w.l, w.c = rules, res, maxDiffs, l, c
-	w.path, w.used, w.pairs, w.kslots = w.path[:0], w.used[:0], w.pairs[:0], w.kslots[:0]
+	w.path, w.used, w.pairs, w.kslots, w.kids = w.path[:0], w.used[:0], w.pairs[:0], w.kslots[:0], w.kids[:0]
 	w.memo = w.memo[:0]
 	w.quiet, w.budget, w.qIgnored, w.qTolerated = 0, quietBudget, 0, 0
 	if w.red.set == nil && len(rules.redactBody) > 0 {
@@ -211,15 +212,17 @@ func (w *walker) pop() { w.path = w.path[:len(w.path)-1] }
 // object compares members by key, in legacy order; candidate members left
 // unmatched are extras.
 func (w *walker) object(li, ci int32) bool {
-	lks, cks := w.l.children(li), w.c.children(ci)
-	nl, nc := len(lks), len(cks)
+	kb := len(w.kids)
+	w.kids = w.c.appendChildren(w.kids, ci)
+	cks := w.kids[kb:] // stays valid: later pushes only append
+	nl, nc := int(w.l.nodes[li].count), len(cks)
 	ub := len(w.used)
 	w.used = append(w.used, make([]bool, nc)...)
-	kb := len(w.kslots)
+	sb := len(w.kslots)
 	var mi memberIndex
 	equal := true
-	for k := 0; k < nl && (equal || w.quiet == 0); k++ {
-		lm := lks[k]
+	lm := li + 1
+	for k := 0; k < nl && (equal || w.quiet == 0); k, lm = k+1, lm+w.l.nodes[lm].size {
 		cm := w.findMember(lm, k, cks, ub, &mi)
 		w.pushKey(w.l, lm)
 		var eq bool
@@ -241,7 +244,7 @@ func (w *walker) object(li, ci int32) bool {
 		w.pop()
 		equal = equal && eq
 	}
-	w.used, w.kslots = w.used[:ub], w.kslots[:kb]
+	w.used, w.kslots, w.kids = w.used[:ub], w.kslots[:sb], w.kids[:kb]
 	return equal
 }
 

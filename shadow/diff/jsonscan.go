@@ -10,154 +10,212 @@ import (
 // scan is the JSON tokenizer behind jtree.parse: one loop over the bytes
 // with an explicit stack of open containers, instead of a call per value,
 // since per-value overhead, not byte scanning, dominated the parse of typical
-// API bodies (a few hundred short strings).
+// API bodies (a few hundred short strings). It fills sc.nodes in pre-order.
+//
+// Whitespace is looked for only where a structural byte was expected and
+// not found (bodies are mostly compact), and plain integers are read here.
+// What changes once per node or less (the node slice, the open containers)
+// stays in sc, in memory: every call (scanString) spills the registers, so
+// state kept there was stored and reloaded around each string, which cost
+// more than the loads. Scanning strings inline, without a call, measured
+// worse: the loop's many live variables were spilled inside it instead.
 func (sc *scanner) scan(s []byte) error {
-	nodes, kids, stack, pend := sc.nodes, sc.kids, sc.stack, sc.pend
-	defer func() { sc.nodes, sc.kids, sc.stack, sc.pend = nodes, kids, stack, pend }()
 	var (
-		pos      = skipWS(s, 0)
-		ks, ke   int32
-		kesc     bool
-		idx, top int
-		c        byte
-		err      error
-		esc      bool
-		n        *jnode
-		first    int32
-		obj      bool // the innermost open container is an object
+		pos   = skipWS(s, 0)
+		vs    int // start of the scalar being read
+		kind  jkind
+		esc   bool
+		p     int
+		inKey bool
+		c     byte
+		err   error
+		n     *jnode
 	)
 	fail := func(at int, msg string) error { return &parseError{at, msg} }
 
-value:
+value: // a value starts at pos, outside an object: its node has no key
+	n = sc.push()
+	n.keyStart, n.keyEnd, n.keyEsc = 0, 0, false
+member: // a value starts at pos; its node is the last one, key written
 	if pos >= len(s) {
 		return fail(pos, "unexpected end of input")
 	}
-	idx = len(nodes)
-	if idx == cap(nodes) {
-		nodes = append(nodes, jnode{})
-	}
-	nodes = nodes[:idx+1]
-	// Field by field: a composite literal is built on the stack and copied
-	// with wide loads that stall on the narrow stores just made.
-	n = &nodes[idx]
-	n.start, n.keyStart, n.keyEnd, n.size, n.count, n.kids = int32(pos), ks, ke, 1, 0, 0
-	n.kind, n.esc, n.keyEsc = jNull, false, kesc
 	switch c = s[pos]; c {
+	case '"':
+		inKey = false
+		goto str
 	case '{', '[':
-		if len(stack) >= maxDepth {
+		if len(sc.stack) >= maxDepth {
 			return fail(pos, "nesting too deep")
 		}
-		n.kind, n.kids = jArray, int32(len(pend)) // kids: where its children start on pend
+		n = &sc.nodes[len(sc.nodes)-1]
+		n.start, n.end, n.size, n.count = int32(pos), int32(pos), 1, 0
+		n.kind, n.esc = jArray, false
 		if c == '{' {
 			n.kind = jObject
 		}
-		pos = skipWS(s, pos+1)
+		if pos++; pos < len(s) && s[pos] <= ' ' {
+			pos = skipWS(s, pos)
+		}
 		if pos < len(s) && s[pos] == c+2 { // '{'+2 is '}', '['+2 is ']'
 			pos++
-			goto closed
+			n.end = int32(pos)
+			goto next
 		}
-		stack = append(stack, int32(idx))
-		top, obj = idx, c == '{'
+		sc.open(c == '{')
 		if c == '{' {
 			goto key
 		}
-		ks, ke, kesc = 0, 0, false
 		goto value
-	case '"':
-		if pos, esc, err = scanString(s, pos); err != nil {
-			return err
-		}
-		n.kind, n.esc = jString, esc
 	case 't':
 		if len(s)-pos < 4 || string(s[pos:pos+4]) != "true" {
 			return fail(pos, "invalid literal")
 		}
-		n.kind = jTrue
-		pos += 4
+		kind, vs, esc, pos = jTrue, pos, false, pos+4
 	case 'f':
 		if len(s)-pos < 5 || string(s[pos:pos+5]) != "false" {
 			return fail(pos, "invalid literal")
 		}
-		n.kind = jFalse
-		pos += 5
+		kind, vs, esc, pos = jFalse, pos, false, pos+5
 	case 'n':
 		if len(s)-pos < 4 || string(s[pos:pos+4]) != "null" {
 			return fail(pos, "invalid literal")
 		}
-		pos += 4 // jNull is the zero kind
+		kind, vs, esc, pos = jNull, pos, false, pos+4
 	default:
-		if c != '-' && (c < '0' || c > '9') {
+		if c-'1' < 9 { // a plain integer is read here; anything else by scanNumber
+			for p = pos + 1; p < len(s) && s[p]-'0' < 10; p++ {
+			}
+			if p < len(s) && (s[p] == '.' || s[p]|0x20 == 'e') {
+				if p, err = scanNumber(s, pos); err != nil {
+					return err
+				}
+			}
+		} else if c == '-' || c == '0' {
+			if p, err = scanNumber(s, pos); err != nil {
+				return err
+			}
+		} else {
+			if p = skipWS(s, pos); p != pos {
+				pos = p
+				goto member
+			}
 			return fail(pos, fmt.Sprintf("unexpected %q", c))
 		}
-		if pos, err = scanNumber(s, pos); err != nil {
-			return err
-		}
-		n.kind = jNumber
+		kind, vs, esc, pos = jNumber, pos, false, p
 	}
-	n.end = int32(pos)
+
+leaf: // the scalar s[vs:pos] ended
+	n = &sc.nodes[len(sc.nodes)-1]
+	// Field by field: a composite literal is built on the stack and copied
+	// with wide loads that stall on the narrow stores just made.
+	n.start, n.end, n.size, n.count = int32(vs), int32(pos), 1, 0
+	n.kind, n.esc = kind, esc
 
 next: // a value ended at pos; its container, if any, wants ',' or its closer
-	if len(stack) == 0 {
+	if len(sc.stack) == 0 {
 		if pos = skipWS(s, pos); pos != len(s) {
 			return fail(pos, "unexpected data after the top-level value")
 		}
 		return nil
 	}
-	pend = append(pend, int32(idx))
-	pos = skipWS(s, pos)
+	sc.cnt++
+separator:
 	if pos >= len(s) {
 		return fail(pos, "unexpected end of input")
 	}
-	c = s[pos]
-	if c == ',' {
-		pos = skipWS(s, pos+1)
-		if obj {
+	switch c = s[pos]; {
+	case c == ',':
+		pos++
+		if sc.obj {
 			goto key
 		}
-		ks, ke, kesc = 0, 0, false
 		goto value
+	case c == closerOf(sc.obj):
+		pos++
+		sc.close(pos)
+		goto next
+	default:
+		if p = skipWS(s, pos); p != pos {
+			pos = p
+			goto separator
+		}
+		return fail(pos, fmt.Sprintf("expected ',' or %q", closerOf(sc.obj)))
 	}
-	if closer := closerOf(obj); c != closer {
-		return fail(pos, fmt.Sprintf("expected ',' or %q", closer))
-	}
-	pos++
-	idx = top
-	stack = stack[:len(stack)-1]
-	if len(stack) > 0 {
-		top = int(stack[len(stack)-1])
-		obj = nodes[top].kind == jObject
-	}
-
-closed: // the container at idx ended at pos; its children move from pend to kids
-	n = &nodes[idx]
-	n.end, n.size, n.count = int32(pos), int32(len(nodes)-idx), int32(len(pend))-n.kids
-	first = n.kids
-	n.kids = int32(len(kids))
-	kids = append(kids, pend[first:]...)
-	pend = pend[:first]
-	goto next
 
 key:
 	if pos >= len(s) || s[pos] != '"' {
+		if p = skipWS(s, pos); p != pos {
+			pos = p
+			goto key
+		}
 		return fail(pos, "expected a quoted object key")
 	}
-	ks = int32(pos + 1)
-	if pos, kesc, err = scanString(s, pos); err != nil {
+	inKey = true
+
+str: // the string whose opening quote is at s[pos] ends before p; esc: it holds escapes
+	if p, esc, err = scanString(s, pos+1); err != nil {
 		return err
 	}
-	ke = int32(pos - 1)
-	pos = skipWS(s, pos)
+	if !inKey {
+		kind, vs, pos = jString, pos, p
+		goto leaf
+	}
+	// The member's node is made now, so its key needs no variables kept
+	// until the value is read.
+	n = sc.push()
+	n.keyStart, n.keyEnd, n.keyEsc, pos = int32(pos+1), int32(p-1), esc, p
+colon:
 	if pos >= len(s) || s[pos] != ':' {
+		if p = skipWS(s, pos); p != pos {
+			pos = p
+			goto colon
+		}
 		return fail(pos, "expected ':' after object key")
 	}
-	pos = skipWS(s, pos+1)
-	goto value
+	pos++
+	goto member
 }
 
-// scanner holds the slices scan fills, reused from the tree.
+// scanner is the parser's state besides the position: the nodes made so
+// far and the open containers.
 type scanner struct {
-	nodes             []jnode
-	kids, stack, pend []int32
+	nodes []jnode
+	stack []int32 // open containers, innermost last
+	top   int     // the innermost open container
+	cnt   int32   // its children so far; its count field holds them while a child container is open
+	obj   bool    // it is an object
+}
+
+// push appends a node and returns it; the caller sets its fields.
+func (sc *scanner) push() *jnode {
+	if len(sc.nodes) == cap(sc.nodes) {
+		sc.grow()
+	}
+	sc.nodes = sc.nodes[:len(sc.nodes)+1]
+	return &sc.nodes[len(sc.nodes)-1]
+}
+
+func (sc *scanner) grow() { sc.nodes = append(sc.nodes, jnode{})[:len(sc.nodes)] }
+
+// open makes the last node the innermost open container.
+func (sc *scanner) open(obj bool) {
+	if len(sc.stack) > 0 {
+		sc.nodes[sc.top].count = sc.cnt
+	}
+	sc.top, sc.cnt, sc.obj = len(sc.nodes)-1, 0, obj
+	sc.stack = append(sc.stack, int32(sc.top))
+}
+
+// close ends the innermost open container at pos.
+func (sc *scanner) close(pos int) {
+	n := &sc.nodes[sc.top]
+	n.end, n.size, n.count = int32(pos), int32(len(sc.nodes)-sc.top), sc.cnt
+	sc.stack = sc.stack[:len(sc.stack)-1]
+	if len(sc.stack) > 0 {
+		sc.top = int(sc.stack[len(sc.stack)-1])
+		sc.cnt, sc.obj = sc.nodes[sc.top].count, sc.nodes[sc.top].kind == jObject
+	}
 }
 
 func closerOf(obj bool) byte {
@@ -181,25 +239,24 @@ func skipWS(s []byte, i int) int {
 	return i
 }
 
-// scanString scans the string whose opening quote is at s[i], returning the
-// offset after its closing quote and whether it holds escapes. The first 32
-// bytes of a run are tested eight at a time (SWAR, unrolled), which suits
-// keys and short values; longer runs are left to bytes.IndexByte, whose
-// vector code wins past a few words (measured on the product pair: 16 or 48
-// SWAR bytes, or a plain SWAR loop, were slower). Control characters are
+// scanString scans a string body from s[i] and returns the offset after its
+// closing quote and whether it holds escapes. Runs of plain bytes are tested
+// eight at a time (SWAR), four words unrolled from one bounds check, which
+// suits keys and short values; longer runs are left to bytes.IndexByte,
+// whose vector code wins past a few words. Control characters are
 // tolerated: this is a comparer, not a validator.
 func scanString(s []byte, i int) (int, bool, error) {
-	i++
 	esc := false
 	for {
 		if i+32 <= len(s) {
-			if m := quoteOrBackslashMask(binary.LittleEndian.Uint64(s[i:])); m != 0 {
+			w := s[i : i+32]
+			if m := quoteOrBackslashMask(binary.LittleEndian.Uint64(w)); m != 0 {
 				i += bits.TrailingZeros64(m) >> 3
-			} else if m := quoteOrBackslashMask(binary.LittleEndian.Uint64(s[i+8:])); m != 0 {
+			} else if m := quoteOrBackslashMask(binary.LittleEndian.Uint64(w[8:])); m != 0 {
 				i += 8 + bits.TrailingZeros64(m)>>3
-			} else if m := quoteOrBackslashMask(binary.LittleEndian.Uint64(s[i+16:])); m != 0 {
+			} else if m := quoteOrBackslashMask(binary.LittleEndian.Uint64(w[16:])); m != 0 {
 				i += 16 + bits.TrailingZeros64(m)>>3
-			} else if m := quoteOrBackslashMask(binary.LittleEndian.Uint64(s[i+24:])); m != 0 {
+			} else if m := quoteOrBackslashMask(binary.LittleEndian.Uint64(w[24:])); m != 0 {
 				i += 24 + bits.TrailingZeros64(m)>>3
 			} else {
 				i = longRun(s, i+32)
@@ -302,22 +359,22 @@ func skipDigits(s []byte, i int) int {
 }
 
 func isHex4(b []byte) bool {
-	for _, c := range b[:4] {
-		if hexVal(c) < 0 {
-			return false
-		}
-	}
-	return true
+	return hexDigit[b[0]]|hexDigit[b[1]]|hexDigit[b[2]]|hexDigit[b[3]] >= 0
 }
 
-func hexVal(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	case c >= 'A' && c <= 'F':
-		return int(c-'A') + 10
+func hexVal(c byte) int { return int(hexDigit[c]) }
+
+// hexDigit maps a byte to its hex digit value, or -1: Go escapes <, > and &
+// as \u003c..., so encoding/json bodies are full of \u escapes.
+var hexDigit = func() (t [256]int8) {
+	for i := range t {
+		t[i] = -1
 	}
-	return -1
-}
+	for i := 0; i < 10; i++ {
+		t['0'+i] = int8(i)
+	}
+	for i := 0; i < 6; i++ {
+		t['a'+i], t['A'+i] = int8(10+i), int8(10+i)
+	}
+	return t
+}()

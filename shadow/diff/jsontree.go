@@ -25,20 +25,14 @@ type jnode struct {
 	size             int32 // nodes in this subtree, self included: next sibling is at i+size
 	count            int32 // children of an object or array
 	kind             jkind
-	esc              bool  // the string value holds escapes
-	keyEsc           bool  // the key holds escapes
-	kids             int32 // a container's children are t.kids[kids:kids+count]
+	esc              bool // the string value holds escapes
+	keyEsc           bool // the key holds escapes
 }
 
 type jtree struct {
 	src   []byte
 	nodes []jnode
-	// kids lists every container's children, one container after the
-	// other, so the comparison reads a child list instead of hopping from
-	// sibling to sibling through size (a chain of dependent loads).
-	kids  []int32
 	stack []int32 // open containers while parsing, kept for reuse
-	pend  []int32 // children of the open containers while parsing
 }
 
 // maxDepth bounds nesting so hostile bodies cannot exhaust the stack.
@@ -59,9 +53,9 @@ func (t *jtree) parse(src []byte) error {
 		return &parseError{0, "body too large for the JSON tree"}
 	}
 	t.src = src
-	sc := scanner{nodes: t.nodes[:0], kids: t.kids[:0], stack: t.stack[:0], pend: t.pend[:0]}
+	sc := scanner{nodes: t.nodes[:0], stack: t.stack[:0]}
 	err := sc.scan(src)
-	t.nodes, t.kids, t.stack, t.pend = sc.nodes, sc.kids, sc.stack, sc.pend
+	t.nodes, t.stack = sc.nodes, sc.stack
 	return err
 }
 
@@ -77,8 +71,15 @@ func (t *jtree) raw(i int) []byte {
 	return t.src[n.start:n.end]
 }
 
-// children returns the node indexes of i's children.
-func (t *jtree) children(i int32) []int32 {
-	n := &t.nodes[i]
-	return t.kids[n.kids : n.kids+n.count]
+// appendChildren appends the node indexes of container i's children to
+// dst. The parser does not keep child lists: the comparison builds one only
+// for a container whose bytes differ on the two sides, and most equal
+// subtrees are never descended into.
+func (t *jtree) appendChildren(dst []int32, i int32) []int32 {
+	n := t.nodes[i].count
+	for j, k := i+1, int32(0); k < n; k++ {
+		dst = append(dst, j)
+		j += t.nodes[j].size
+	}
+	return dst
 }

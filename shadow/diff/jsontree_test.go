@@ -7,8 +7,9 @@ import (
 	"testing"
 )
 
-// TestTreeChildren: the child lists the parser builds name the same nodes
-// as the sibling links (size), for every container, nested or empty.
+// TestTreeChildren: the children found through the sibling links (size) are
+// as many as the parser counted, cover the container's subtree exactly and
+// lie inside its bytes, for every container, nested or empty.
 func TestTreeChildren(t *testing.T) {
 	bodies := []string{
 		`[]`, `{}`, `[[],{},[[]],{"a":{}}]`, `{"a":[1,{"b":[true,null,"x"]},[]],"c":{"d":[[1],[2,3]]}}`,
@@ -29,16 +30,17 @@ func TestTreeChildren(t *testing.T) {
 		}
 		for i := range tr.nodes {
 			n := &tr.nodes[i]
-			kids := tr.children(int32(i))
+			kids := tr.appendChildren(nil, int32(i))
 			if len(kids) != int(n.count) {
 				t.Fatalf("%.40q node %d: %d children listed, count %d", body, i, len(kids), n.count)
 			}
 			next := int32(i + 1)
 			for _, k := range kids {
-				if k != next {
-					t.Fatalf("%.40q node %d: child %d listed, %d by size", body, i, k, next)
+				ch := &tr.nodes[k]
+				if k != next || ch.start <= n.start || ch.end >= n.end || (n.kind == jObject) != (ch.keyEnd > 0) {
+					t.Fatalf("%.40q node %d [%d,%d): child %d [%d,%d) key end %d, expected node %d", body, i, n.start, n.end, k, ch.start, ch.end, ch.keyEnd, next)
 				}
-				next += tr.nodes[k].size
+				next += ch.size
 			}
 			if isContainer(n.kind) && next != int32(i)+n.size {
 				t.Fatalf("%.40q node %d: children end at %d, subtree at %d", body, i, next, int32(i)+n.size)
