@@ -352,3 +352,29 @@ func TestConcurrentDecisionsShareScriptCalls(t *testing.T) {
 		t.Fatalf("1280 concurrent decisions took %v script calls: no batching", calls)
 	}
 }
+
+// Envoy's X-RateLimit-Remaining must never exceed X-RateLimit-Limit: with
+// a burst above the rate, what is left of the burst is reported only up to
+// the rate per unit that current_limit declares.
+func TestRemainingNeverExceedsTheLimitShown(t *testing.T) {
+	srv := redistest.Start(t)
+	l := Limit{ID: "bk#0", Group: "bk", Per: perIP, Count: 2, Period: time.Second, Burst: 4}
+	r := newRig(t, cfg(l), FromRueidis(newRueidis(t, srv.Addr())))
+	var admitted int
+	for i := range 6 {
+		resp := r.call(desc(l.ID, "remote_address", "10.1.1.1"))
+		st := resp.GetStatuses()[0]
+		if cl := st.GetCurrentLimit(); cl.GetRequestsPerUnit() != 2 || cl.GetUnit() != rlsv3.RateLimitResponse_RateLimit_SECOND {
+			t.Fatalf("request %d: current_limit %v, want 2 per second", i+1, cl)
+		}
+		if st.GetLimitRemaining() > 2 {
+			t.Fatalf("request %d: remaining %d above the limit of 2", i+1, st.GetLimitRemaining())
+		}
+		if resp.GetOverallCode() == rlsv3.RateLimitResponse_OK {
+			admitted++
+		}
+	}
+	if admitted != 4 {
+		t.Fatalf("%d of 6 immediate requests admitted, want the burst of 4", admitted)
+	}
+}
