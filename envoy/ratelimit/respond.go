@@ -81,10 +81,10 @@ func (r *response) set(i int, l *limit, over bool, remaining int64, reset, retry
 		r.retry = max(r.retry, retry)
 	}
 	st.CurrentLimit = l.current
-	// Envoy prints current_limit as X-RateLimit-Limit with a window of its
-	// unit (it ignores unit_multiplier), and limit_remaining beside it: what
-	// is left of a burst above the rate is shown only up to that limit, so
-	// the headers never claim more than the policy they state.
+	// Envoy prints current_limit (the rate) as X-RateLimit-Limit and
+	// limit_remaining beside it: what is left of a burst above the rate is
+	// shown only up to that limit, so the headers never claim more than the
+	// policy they state.
 	st.LimitRemaining = min(clampU32(remaining), l.current.GetRequestsPerUnit())
 	d := &r.cells[i].reset
 	d.Seconds, d.Nanos = int64(reset/time.Second), int32(reset%time.Second)
