@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -168,21 +170,73 @@ func reencodable(a []byte) bool {
 	}
 }
 
-// FuzzStringsEqual checks the streaming comparison against decoding both
-// strings in full.
+// FuzzStringsEqual checks the run-wise decoding and comparison against
+// refUnescape, a byte-at-a-time decoder written apart from the code tested.
 func FuzzStringsEqual(f *testing.F) {
-	for _, s := range [][2]string{{`\/a\u00e9`, `/aé`}, {`\ud83d\ude00`, `😀`}, {`\u003cp\u003e`, `<p>`}, {`a\\b`, `a\b`}, {`\ud800x`, `\ufffdx`}, {`\ud800\ud800\udC00`, "\ufffd\U00010000"}} {
+	for _, s := range [][2]string{{`\/a\u00e9`, `/aé`}, {`\ud83d\ude00`, `😀`}, {`\u003cp\u003e`, `<p>`}, {`a\\b`, `a\b`}, {`\ud800x`, `\ufffdx`}, {`\ud800\ud800\udC00`, "\ufffd\U00010000"}, {`\u007f\u0080\/`, "\u007f\u0080/"}} {
 		f.Add(s[0], s[1])
 	}
+	var u unescaper
 	f.Fuzz(func(t *testing.T, a, b string) {
 		var ta, tb jtree
 		if ta.parse([]byte(`"`+a+`"`)) != nil || tb.parse([]byte(`"`+b+`"`)) != nil {
 			return
 		}
 		ea, eb := ta.nodes[0].esc, tb.nodes[0].esc
-		want := bytes.Equal(unescapeJSON(nil, []byte(a)), unescapeJSON(nil, []byte(b)))
-		if got := stringsEqual([]byte(a), []byte(b), ea, eb); got != want {
-			t.Fatalf("stringsEqual(%q, %q) = %v, full decode says %v", a, b, got, want)
+		ra, rb := refUnescape([]byte(a)), refUnescape([]byte(b))
+		if got := unescapeJSON(nil, []byte(a)); !bytes.Equal(got, ra) {
+			t.Fatalf("unescapeJSON(%q) = %q, byte-wise decode says %q", a, got, ra)
+		}
+		want := bytes.Equal(ra, rb)
+		if got := u.equal([]byte(a), []byte(b), ea, eb); got != want {
+			t.Fatalf("equal(%q, %q) = %v, full decode says %v", a, b, got, want)
 		}
 	})
+}
+
+// refUnescape decodes a JSON string body one byte at a time: a lone
+// surrogate or a \u without four hex digits is U+FFFD, and a backslash
+// before any other byte stands for that byte.
+func refUnescape(s []byte) []byte {
+	var dst []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			dst = append(dst, s[i])
+			continue
+		}
+		i++
+		if c := simpleEscape[s[i]]; c != 0 {
+			dst = append(dst, c)
+			continue
+		}
+		if s[i] != 'u' {
+			dst = append(dst, s[i])
+			continue
+		}
+		r, n := refHex4(s[i+1:])
+		if utf16.IsSurrogate(r) && i+1+n+6 <= len(s) && s[i+1+n] == '\\' && s[i+2+n] == 'u' {
+			if r2, n2 := refHex4(s[i+3+n:]); utf16.DecodeRune(r, r2) != utf8.RuneError {
+				r, n = utf16.DecodeRune(r, r2), n+2+n2
+			}
+		}
+		if utf16.IsSurrogate(r) {
+			r = utf8.RuneError
+		}
+		dst = utf8.AppendRune(dst, r)
+		i += n
+	}
+	return dst
+}
+
+// refHex4 reads four hex digits with strconv: U+FFFD when there are
+// fewer than four or one is not hex; it consumes min(4, len(s)) bytes.
+func refHex4(s []byte) (rune, int) {
+	if len(s) < 4 {
+		return utf8.RuneError, len(s)
+	}
+	v, err := strconv.ParseUint(string(s[:4]), 16, 32)
+	if err != nil {
+		return utf8.RuneError, 4
+	}
+	return rune(v), 4
 }

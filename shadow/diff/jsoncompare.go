@@ -26,6 +26,7 @@ type walker struct {
 	memo     []elemMemo // stack of loud element outcomes (see orderedArray)
 	red      redactor
 	buf      []byte // scratch for rendering paths and values before they become strings
+	strs     unescaper
 	// Ignored and tolerated differences met in quiet mode: they reach the
 	// Result only if the element comparison they belong to is kept.
 	qIgnored, qTolerated int
@@ -108,7 +109,7 @@ func (w *walker) value(li, ci int32) bool {
 		return w.report(KindNumeric, li, ci)
 	case jString:
 		a, b := w.l.src[ln.start+1:ln.end-1], w.c.src[cn.start+1:cn.end-1]
-		if stringsEqual(a, b, ln.esc, cn.esc) {
+		if w.strs.equal(a, b, ln.esc, cn.esc) {
 			return true
 		}
 		return w.report(KindValue, li, ci)
@@ -275,7 +276,7 @@ func (w *walker) findMember(lm int32, k int, cks []int32, ub int, mi *memberInde
 		if !ln.keyEsc && !cn.keyEsc { // most keys: no call
 			return string(lk) == string(ck)
 		}
-		return stringsEqual(lk, ck, ln.keyEsc, cn.keyEsc)
+		return w.strs.equal(lk, ck, ln.keyEsc, cn.keyEsc)
 	}
 	take := func(j int) int32 {
 		w.used[ub+j] = true

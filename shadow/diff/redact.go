@@ -20,6 +20,7 @@ type redactor struct {
 	complex patternSet // the other rules
 	bufs    [][]uint64 // per depth, reused
 	spans   []span
+	strs    unescaper
 }
 
 func newRedactor(set patternSet) redactor {
@@ -69,7 +70,7 @@ func (r *redactor) keyMatches(t *jtree, n *jnode) bool {
 	key := t.src[n.keyStart:n.keyEnd]
 	for _, k := range r.keys {
 		if n.keyEsc {
-			if stringsEqual(key, []byte(k), true, false) {
+			if r.strs.equal(key, []byte(k), true, false) {
 				return true
 			}
 		} else if string(key) == k {
