@@ -36,6 +36,11 @@ type GRPCConn struct {
 	winCond *sync.Cond
 	pending atomic.Int32 // writers waiting for wmu: the last one flushes
 
+	frame []byte // the DATA payload being written, under wmu
+
+	hdec              *hpack.Decoder // response headers, read loop only
+	status, statusMsg string         // of the header block being decoded
+
 	smu     sync.Mutex
 	streams map[uint32]*grpcCall
 	err     error // set once the connection failed
@@ -56,7 +61,7 @@ func DialGRPC(addr string) (*GRPCConn, error) {
 	c.winCond = sync.NewCond(&c.wmu)
 	c.henc = hpack.NewEncoder(&c.hbuf)
 	c.fr = http2.NewFramer(c.bw, bufio.NewReaderSize(conn, 64<<10))
-	c.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
+	c.hdec = hpack.NewDecoder(4096, c.onField)
 	if _, err := c.bw.WriteString(http2.ClientPreface); err != nil {
 		return nil, errors.Join(err, conn.Close())
 	}
@@ -135,49 +140,57 @@ type grpcCall struct {
 }
 
 func (c *GRPCConn) start(m GRPCMethod, msg []byte, endStream bool) (*grpcCall, error) {
-	frame := make([]byte, 5+len(msg))
-	binary.BigEndian.PutUint32(frame[1:], uint32(len(msg)))
-	copy(frame[5:], msg)
-	if len(frame) > 16384 {
+	if 5+len(msg) > 16384 {
 		return nil, fmt.Errorf("loadtest: a %d-byte message needs more than one DATA frame, which this client does not send", len(msg))
 	}
-	call := &grpcCall{first: make(chan struct{}), done: make(chan struct{})}
-	err := c.write(func() error {
-		for c.sendWin < int64(len(frame)) && c.failed() == nil {
-			c.winCond.Wait()
-		}
-		if err := c.failed(); err != nil {
-			return err
-		}
-		c.sendWin -= int64(len(frame))
-		call.id = c.nextID
-		c.nextID += 2
-		c.smu.Lock()
-		c.streams[call.id] = call
-		c.smu.Unlock()
-		c.hbuf.Reset()
-		for _, f := range m.fields {
-			_ = c.henc.WriteField(f)
-		}
-		return errors.Join(
-			c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: call.id, BlockFragment: c.hbuf.Bytes(), EndHeaders: true}),
-			c.fr.WriteData(call.id, endStream, frame))
-	})
-	return call, err
+	call := &grpcCall{done: make(chan struct{})}
+	if !endStream {
+		call.first = make(chan struct{})
+	}
+	c.lock()
+	for c.sendWin < int64(5+len(msg)) && c.failed() == nil {
+		c.winCond.Wait()
+	}
+	if err := c.failed(); err != nil {
+		return nil, c.unlock(err)
+	}
+	c.sendWin -= int64(5 + len(msg))
+	call.id = c.nextID
+	c.nextID += 2
+	c.smu.Lock()
+	c.streams[call.id] = call
+	c.smu.Unlock()
+	c.hbuf.Reset()
+	for _, f := range m.fields {
+		_ = c.henc.WriteField(f)
+	}
+	c.frame = append(binary.BigEndian.AppendUint32(append(c.frame[:0], 0), uint32(len(msg))), msg...)
+	err := errors.Join(
+		c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: call.id, BlockFragment: c.hbuf.Bytes(), EndHeaders: true}),
+		c.fr.WriteData(call.id, endStream, c.frame))
+	return call, c.unlock(err)
 }
 
-// write runs fn under the write lock and flushes unless another writer is
+// lock takes the write lock; unlock flushes unless another writer is
 // already waiting, which then flushes both: one syscall for calls that
 // overlap.
-func (c *GRPCConn) write(fn func() error) error {
+func (c *GRPCConn) lock() {
 	c.pending.Add(1)
 	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	err := fn()
+}
+
+func (c *GRPCConn) unlock(err error) error {
 	if c.pending.Add(-1) == 0 {
 		err = errors.Join(err, c.bw.Flush())
 	}
+	c.wmu.Unlock()
 	return err
+}
+
+// write runs fn, which writes frames, under the write lock.
+func (c *GRPCConn) write(fn func() error) error {
+	c.lock()
+	return c.unlock(fn())
 }
 
 func (c *GRPCConn) failed() error {
@@ -210,9 +223,18 @@ func (c *GRPCConn) readLoop() {
 			if f.StreamEnded() {
 				c.end(f.StreamID, errors.New("loadtest: stream ended without trailers"))
 			}
-		case *http2.MetaHeadersFrame:
+		case *http2.HeadersFrame:
+			if !f.HeadersEnded() {
+				c.fail(errors.New("loadtest: a header block in CONTINUATION frames, which this client does not read"))
+				return
+			}
+			c.status, c.statusMsg = "", ""
+			if _, err := c.hdec.Write(f.HeaderBlockFragment()); err != nil {
+				c.fail(fmt.Errorf("loadtest: HPACK: %w", err))
+				return
+			}
 			if f.StreamEnded() {
-				c.end(f.StreamID, trailerError(f))
+				c.end(f.StreamID, c.trailerError())
 			}
 		case *http2.RSTStreamFrame:
 			c.end(f.StreamID, fmt.Errorf("loadtest: stream reset: %v", f.ErrCode))
@@ -252,28 +274,30 @@ func (call *grpcCall) addData(p []byte) {
 	if len(call.data) >= 5 {
 		if n := 5 + int(binary.BigEndian.Uint32(call.data[1:])); len(call.data) >= n {
 			call.reply = call.data[5:n]
-			close(call.first)
+			if call.first != nil {
+				close(call.first)
+			}
 		}
 	}
 }
 
-func trailerError(f *http2.MetaHeadersFrame) error {
-	status, msg := "", ""
-	for _, h := range f.Fields {
-		switch h.Name {
-		case "grpc-status":
-			status = h.Value
-		case "grpc-message":
-			msg = h.Value
-		}
+func (c *GRPCConn) onField(f hpack.HeaderField) {
+	switch f.Name {
+	case "grpc-status":
+		c.status = f.Value
+	case "grpc-message":
+		c.statusMsg = f.Value
 	}
-	switch status {
+}
+
+func (c *GRPCConn) trailerError() error {
+	switch c.status {
 	case "0":
 		return nil
 	case "":
-		return fmt.Errorf("loadtest: stream ended without grpc-status (HTTP %s)", f.PseudoValue("status"))
+		return errors.New("loadtest: stream ended without grpc-status")
 	}
-	return fmt.Errorf("loadtest: grpc-status %s: %s", status, msg)
+	return fmt.Errorf("loadtest: grpc-status %s: %s", c.status, c.statusMsg)
 }
 
 func (c *GRPCConn) stream(id uint32, remove bool) *grpcCall {
