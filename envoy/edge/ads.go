@@ -10,6 +10,7 @@ import (
 	core "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	discovery "github.com/envoyproxy/go-control-plane/envoy/service/discovery/v3"
 	"github.com/envoyproxy/go-control-plane/pkg/resource/v3"
+	"github.com/strangler-dev/strangler/controlplane/xds"
 	"google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -132,7 +133,7 @@ func (c *adsClient) respond(resp *discovery.DiscoveryResponse, send func(*discov
 		return nil
 	}
 	var deps []string
-	res, err := decodeResources(url, resp.GetResources())
+	res, err := xds.DecodeResources(url, resp.GetResources())
 	if err == nil {
 		deps, err = c.store.apply(url, res)
 	}

@@ -8,6 +8,7 @@ import (
 
 	core "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	"github.com/envoyproxy/go-control-plane/pkg/resource/v3"
+	"github.com/strangler-dev/strangler/controlplane/xds"
 	"google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
@@ -97,7 +98,7 @@ func (c *Client) respond(r response) error {
 	if c.opts.OnResponse != nil {
 		c.opts.OnResponse(r.url, r.version)
 	}
-	updated, err := decode(r.url, r.resources)
+	updated, err := xds.DecodeResources(r.url, r.resources)
 	reason := errorText(err)
 	if reason == "" && c.opts.Reject != nil {
 		reason = c.opts.Reject(r.url, r.version)

@@ -1,4 +1,4 @@
-package edge
+package xds
 
 import (
 	"errors"
@@ -9,10 +9,12 @@ import (
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
-// decodeResources unpacks a response as Envoy does before using it: a
-// resource of another type, one that does not decode, fails its proto
-// validation rules or repeats a name is a NACK.
-func decodeResources(typeURL string, anys []*anypb.Any) (map[string]proto.Message, error) {
+// DecodeResources unpacks a discovery response's resources as Envoy does
+// before using them, for the clients that stand in for Envoy (the edge
+// stand-in, the test clients): a resource of another type, one that does
+// not decode, fails its proto validation rules (including those of the
+// typed configs packed inside it) or repeats a name is a NACK.
+func DecodeResources(typeURL string, anys []*anypb.Any) (map[string]proto.Message, error) {
 	out := make(map[string]proto.Message, len(anys))
 	for i, a := range anys {
 		if a.GetTypeUrl() != typeURL {
@@ -26,10 +28,8 @@ func decodeResources(typeURL string, anys []*anypb.Any) (map[string]proto.Messag
 		if name == "" {
 			return nil, fmt.Errorf("resources[%d]: %w", i, errNoName)
 		}
-		if v, ok := m.(interface{ ValidateAll() error }); ok {
-			if err := v.ValidateAll(); err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
+		if err := validateDeep(m); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if _, dup := out[name]; dup {
 			return nil, fmt.Errorf("%s appears twice", name)
