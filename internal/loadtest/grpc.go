@@ -20,9 +20,8 @@ import (
 // total and nothing like Envoy's (C++, on other machines in production).
 // This client sends messages marshalled by the caller in one DATA frame,
 // headers HPACK-indexed, and coalesces writes into one flush when callers
-// overlap. What it speaks is gRPC over HTTP/2
-// as any server sees it; it does not interpret the answers beyond the gRPC
-// framing and grpc-status.
+// overlap. What it speaks is gRPC over HTTP/2 as any server sees it; it
+// does not interpret the answers beyond the gRPC framing and grpc-status.
 type GRPCConn struct {
 	conn net.Conn
 	fr   *http2.Framer
@@ -149,6 +148,11 @@ func (c *GRPCConn) start(m GRPCMethod, msg []byte, endStream bool) (*grpcCall, e
 	}
 	c.lock()
 	for c.sendWin < int64(5+len(msg)) && c.failed() == nil {
+		// What is buffered must reach the server, or it never has a
+		// reason to open the window again.
+		if err := c.bw.Flush(); err != nil {
+			return nil, c.unlock(err)
+		}
 		c.winCond.Wait()
 	}
 	if err := c.failed(); err != nil {

@@ -133,3 +133,36 @@ func TestGRPCConnFailsCallsWhenClosed(t *testing.T) {
 	_, err = c.Unary(Method("/grpc.health.v1.Health/Check"), nil)
 	require.Error(t, err)
 }
+
+// Requests that add up to many times the server's initial windows (grpc-go's
+// defaults, 64 KiB): the client waits for WINDOW_UPDATEs instead of
+// overrunning or stalling.
+func TestGRPCConnHonoursTheServersWindow(t *testing.T) {
+	addr, ep := startServer(t)
+	c, err := DialGRPC(addr)
+	require.NoError(t, err)
+	defer c.Close()
+	m := Method("/envoy.service.ext_proc.v3.ExternalProcessor/Process", "echo", "z")
+	req, _ := proto.Marshal(&extprocv3.ProcessingRequest{Request: &extprocv3.ProcessingRequest_RequestBody{
+		RequestBody: &extprocv3.HttpBody{Body: make([]byte, 12<<10)}}})
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for range 64 {
+		wg.Go(func() {
+			for range 10 {
+				if _, err := c.Exchange(m, req); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	ep.mu.Lock()
+	defer ep.mu.Unlock()
+	require.Equal(t, 640, ep.ended)
+}
