@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"github.com/strangler-dev/strangler/internal/loadtest"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -40,19 +39,11 @@ func BenchmarkHit(b *testing.B) {
 					ImmediateResponse: &extprocv3.ImmediateResponse{Body: []byte(body)}}}
 				srv := grpc.NewServer(grpcserver.Options()...)
 				extprocv3.RegisterExternalProcessorServer(srv, fixedAnswer{a: ans})
-				l, err := net.Listen("tcp", "127.0.0.1:0")
-				if err != nil {
-					b.Fatal(err)
-				}
-				go func() { _ = srv.Serve(l) }()
-				b.Cleanup(srv.Stop)
+				addr := loadtest.Serve(b, srv)
 				self0 := loadtest.CPU("self")
-				res := hitLoop(b, client, l.Addr().String(), callers, 2, loadtest.Duration(3*time.Second))
-				b.ReportMetric(float64((loadtest.CPU("self")-self0).Microseconds())/float64(res.N), "go-cpu-us/hit")
-				b.ReportMetric(res.Rate, "hits/s")
-				b.ReportMetric(res.P50.Seconds()*1000, "p50-ms")
-				b.ReportMetric(res.P99.Seconds()*1000, "p99-ms")
-				b.ReportMetric(1e9/res.Rate, "ns/op")
+				res := hitLoop(b, client, addr, callers, 2, loadtest.Duration(3*time.Second))
+				b.ReportMetric(loadtest.CPUPerOp("self", self0, res.N), "go-cpu-us/hit")
+				res.Report(b, "hits/s")
 			})
 		}
 		for _, mode := range []string{"local", "redis"} {
@@ -75,17 +66,14 @@ func BenchmarkHit(b *testing.B) {
 					if x := r.envoy("pdp").get("/p.html"); x.cache() != "MISS" {
 						b.Fatalf("warm-up: %+v", x)
 					}
-					self0, redis0 := loadtest.CPU("self"), loadtest.CPU(strconv.Itoa(r.redis.Pid()))
+					redisPid := strconv.Itoa(r.redis.Pid())
+					self0, redis0 := loadtest.CPU("self"), loadtest.CPU(redisPid)
 					res := hitLoop(b, client, r.addr, callers, 2, loadtest.Duration(3*time.Second))
-					self1, redis1 := loadtest.CPU("self"), loadtest.CPU(strconv.Itoa(r.redis.Pid()))
 					// CPU per hit holds steady when other work shares the cores,
 					// unlike hits/s; 1e6 / the sum is hits per fully used core.
-					b.ReportMetric(float64((self1-self0).Microseconds())/float64(res.N+res.other), "go-cpu-us/hit")
-					b.ReportMetric(float64((redis1-redis0).Microseconds())/float64(res.N+res.other), "redis-cpu-us/hit")
-					b.ReportMetric(res.Rate, "hits/s")
-					b.ReportMetric(res.P50.Seconds()*1000, "p50-ms")
-					b.ReportMetric(res.P99.Seconds()*1000, "p99-ms")
-					b.ReportMetric(1e9/res.Rate, "ns/op")
+					b.ReportMetric(loadtest.CPUPerOp("self", self0, res.N+res.other), "go-cpu-us/hit")
+					b.ReportMetric(loadtest.CPUPerOp(redisPid, redis0, res.N+res.other), "redis-cpu-us/hit")
+					res.Report(b, "hits/s")
 					b.ReportMetric(float64(res.other), "not-hits")
 					if got := r.counter("strangler_cache_requests_total", "result", "hit"); got < float64(res.N) {
 						b.Fatalf("%v hits counted for %d calls", got, res.N)
@@ -155,15 +143,7 @@ func hitRequest(b *testing.B) []byte {
 // request headers out, the first answer back, the half-close Envoy sends
 // after an immediate response, and the server's end of the stream.
 func leanHitLoop(b *testing.B, addr string, callers, conns int, d time.Duration) loopResult {
-	clients := make([]*loadtest.GRPCConn, conns)
-	for i := range clients {
-		c, err := loadtest.DialGRPC(addr)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { _ = c.Close() })
-		clients[i] = c
-	}
+	clients := loadtest.DialGRPCConns(b, addr, conns)
 	method := loadtest.Method("/envoy.service.ext_proc.v3.ExternalProcessor/Process", RouteMetadata, "pdp")
 	req := hitRequest(b)
 	var other atomic.Int64

@@ -3,7 +3,6 @@ package ratelimit
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"strconv"
 	"testing"
@@ -44,11 +43,8 @@ func BenchmarkLoad(b *testing.B) {
 			// once, no Redis: what gRPC alone costs on this machine.
 			self0 := loadtest.CPU("self")
 			res := closedLoop(b, client, noopService{}, "none", false, d)
-			b.ReportMetric(float64((loadtest.CPU("self")-self0).Microseconds())/float64(res.N), "go-cpu-us/op")
-			b.ReportMetric(res.Rate, "decisions/s")
-			b.ReportMetric(res.P50.Seconds()*1000, "p50-ms")
-			b.ReportMetric(res.P99.Seconds()*1000, "p99-ms")
-			b.ReportMetric(1e9/res.Rate, "ns/op")
+			b.ReportMetric(loadtest.CPUPerOp("self", self0, res.N), "go-cpu-us/op")
+			res.Report(b, "decisions/s")
 		})
 		for _, load := range []string{"distinct", "hot"} {
 			var gcraRate float64
@@ -74,15 +70,12 @@ func BenchmarkLoad(b *testing.B) {
 						}
 						server = fw
 					}
-					self0, redis0 := loadtest.CPU("self"), loadtest.CPU(strconv.Itoa(srv.Pid()))
+					redisPid := strconv.Itoa(srv.Pid())
+					self0, redis0 := loadtest.CPU("self"), loadtest.CPU(redisPid)
 					res := closedLoop(b, client, server, l.ID, load == "hot", d)
-					self1, redis1 := loadtest.CPU("self"), loadtest.CPU(strconv.Itoa(srv.Pid()))
-					b.ReportMetric(float64((self1-self0).Microseconds())/float64(res.N), "go-cpu-us/op")
-					b.ReportMetric(float64((redis1-redis0).Microseconds())/float64(res.N), "redis-cpu-us/op")
-					b.ReportMetric(res.Rate, "decisions/s")
-					b.ReportMetric(res.P50.Seconds()*1000, "p50-ms")
-					b.ReportMetric(res.P99.Seconds()*1000, "p99-ms")
-					b.ReportMetric(1e9/res.Rate, "ns/op")
+					b.ReportMetric(loadtest.CPUPerOp("self", self0, res.N), "go-cpu-us/op")
+					b.ReportMetric(loadtest.CPUPerOp(redisPid, redis0, res.N), "redis-cpu-us/op")
+					res.Report(b, "decisions/s")
 					if svc != nil {
 						b.ReportMetric(metricValue(b, reg, "strangler_ratelimit_redis_errors_total", "kind", redisErrTimeout), "redis-timeouts")
 						if calls := metricValue(b, reg, "strangler_ratelimit_redis_seconds"); calls > 0 {
@@ -126,19 +119,7 @@ func closedLoop(b *testing.B, client string, server rlsv3.RateLimitServiceServer
 			return true, err
 		})
 	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	go func() { _ = srv.Serve(lis) }()
-	b.Cleanup(srv.Stop)
-	lean := make([]*loadtest.GRPCConn, conns)
-	for i := range lean {
-		if lean[i], err = loadtest.DialGRPC(lis.Addr().String()); err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { _ = lean[i].Close() })
-	}
+	lean := loadtest.DialGRPCConns(b, loadtest.Serve(b, srv), conns)
 	method := loadtest.Method("/envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit")
 	return loadtest.ClosedLoop(b, callers, d, func(w, n int) (bool, error) {
 		msg, err := proto.Marshal(request(w, n))

@@ -2,9 +2,7 @@ package ratelimit
 
 import (
 	"context"
-	"github.com/strangler-dev/strangler/internal/promtest"
 	"log/slog"
-	"net"
 	"os"
 	"testing"
 	"time"
@@ -14,6 +12,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/strangler-dev/strangler/internal/loadtest"
+	"github.com/strangler-dev/strangler/internal/promtest"
 )
 
 // rig is a Service behind a real gRPC server, called through Envoy's
@@ -62,15 +63,10 @@ func serve(t testing.TB, svc *Service, conns int) []rlsv3.RateLimitServiceClient
 // serveRaw serves srv on a loopback port and dials it conns times.
 func serveRaw(t testing.TB, srv *grpc.Server, conns int) []rlsv3.RateLimitServiceClient {
 	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(lis) }()
-	t.Cleanup(srv.Stop)
+	addr := loadtest.Serve(t, srv)
 	out := make([]rlsv3.RateLimitServiceClient, conns)
 	for i := range out {
-		cc, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+		cc, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -92,24 +92,34 @@ func TestGRPCConnExchangeConcurrent(t *testing.T) {
 	m := Method("/envoy.service.ext_proc.v3.ExternalProcessor/Process", "echo", "ab")
 	req, _ := proto.Marshal(&extprocv3.ProcessingRequest{Request: &extprocv3.ProcessingRequest_RequestHeaders{
 		RequestHeaders: &extprocv3.HttpHeaders{EndOfStream: true}}})
-	const callers, each = 32, 50
+	exchangeConcurrently(t, c, m, req, 32, 50, ep, func(reply []byte) error {
+		var resp extprocv3.ProcessingResponse
+		if err := proto.Unmarshal(reply, &resp); err != nil {
+			return err
+		}
+		if got := string(resp.GetImmediateResponse().GetBody()); got != strings.Repeat("ab", 20*1024) {
+			return fmt.Errorf("a %d-byte body", len(got))
+		}
+		return nil
+	})
+}
+
+// exchangeConcurrently runs callers goroutines of each exchanges on c, has
+// check judge every answer, and requires the server to have seen every
+// stream end cleanly (by the client's half-close).
+func exchangeConcurrently(t *testing.T, c *GRPCConn, m GRPCMethod, req []byte, callers, each int, ep *echoProcessor, check func([]byte) error) {
+	t.Helper()
 	var wg sync.WaitGroup
 	errs := make(chan error, callers)
 	for range callers {
 		wg.Go(func() {
 			for range each {
 				reply, err := c.Exchange(m, req)
+				if err == nil {
+					err = check(reply)
+				}
 				if err != nil {
 					errs <- err
-					return
-				}
-				var resp extprocv3.ProcessingResponse
-				if err := proto.Unmarshal(reply, &resp); err != nil {
-					errs <- err
-					return
-				}
-				if got := string(resp.GetImmediateResponse().GetBody()); got != strings.Repeat("ab", 20*1024) {
-					errs <- fmt.Errorf("a %d-byte body", len(got))
 					return
 				}
 			}
@@ -145,24 +155,5 @@ func TestGRPCConnHonoursTheServersWindow(t *testing.T) {
 	m := Method("/envoy.service.ext_proc.v3.ExternalProcessor/Process", "echo", "z")
 	req, _ := proto.Marshal(&extprocv3.ProcessingRequest{Request: &extprocv3.ProcessingRequest_RequestBody{
 		RequestBody: &extprocv3.HttpBody{Body: make([]byte, 12<<10)}}})
-	var wg sync.WaitGroup
-	errs := make(chan error, 64)
-	for range 64 {
-		wg.Go(func() {
-			for range 10 {
-				if _, err := c.Exchange(m, req); err != nil {
-					errs <- err
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		require.NoError(t, err)
-	}
-	ep.mu.Lock()
-	defer ep.mu.Unlock()
-	require.Equal(t, 640, ep.ended)
+	exchangeConcurrently(t, c, m, req, 64, 10, ep, func([]byte) error { return nil })
 }

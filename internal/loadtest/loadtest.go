@@ -88,3 +88,18 @@ func CPU(pid string) time.Duration {
 	}
 	return time.Duration(ticks) * 10 * time.Millisecond
 }
+
+// Report adds a loop's rate (in unit, say "decisions/s"), its p50 and p99
+// in milliseconds and the ns/op that rate means to b's figures.
+func (r Result) Report(b *testing.B, unit string) {
+	b.ReportMetric(r.Rate, unit)
+	b.ReportMetric(r.P50.Seconds()*1000, "p50-ms")
+	b.ReportMetric(r.P99.Seconds()*1000, "p99-ms")
+	b.ReportMetric(1e9/r.Rate, "ns/op")
+}
+
+// CPUPerOp is the CPU µs per operation process pid (see CPU) spent since
+// it had used start, over n operations.
+func CPUPerOp(pid string, start time.Duration, n int) float64 {
+	return float64((CPU(pid) - start).Microseconds()) / float64(n)
+}
