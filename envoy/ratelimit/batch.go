@@ -131,24 +131,24 @@ func (b *batcher) grow(batch *[]*decision) bool {
 		nkeys += len(d.slots)
 	}
 	for len(*batch) < maxBatch && nkeys < maxBatchKeys {
+		var d *decision
 		if b.inflight.Load() == 0 {
 			select {
-			case d := <-b.queue:
-				*batch = append(*batch, d)
-				nkeys += len(d.slots)
-				continue
+			case d = <-b.queue:
 			default:
 				return true
 			}
+		} else {
+			select {
+			case d = <-b.queue:
+			case <-b.ended: // look at inflight again
+				continue
+			case <-b.stop:
+				return false
+			}
 		}
-		select {
-		case d := <-b.queue:
-			*batch = append(*batch, d)
-			nkeys += len(d.slots)
-		case <-b.ended: // look at inflight again
-		case <-b.stop:
-			return false
-		}
+		*batch = append(*batch, d)
+		nkeys += len(d.slots)
 	}
 	return true
 }

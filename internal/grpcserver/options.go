@@ -31,8 +31,10 @@ func Options() []grpc.ServerOption {
 // which otherwise PINGs the client over and over to size windows that
 // messages of a few hundred bytes (rate limit requests, ext_proc headers)
 // never fill: 12 % less CPU per call in the rate limit benchmark's hot-key
-// case. A stream window of 1 MiB still takes an ext_proc request body
-// (cache max_body, 2 MiB by default) in two round trips on a LAN.
+// case. The largest message Envoy sends the cache, a response body it
+// buffered (at most its buffer limit, 1 MiB by default, as is the cache's
+// max_body), fits one stream window; a larger one still arrives, the server
+// widening the window for it (options_test.go).
 const (
 	streamWindow = 1 << 20
 	connWindow   = 4 << 20

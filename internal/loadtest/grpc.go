@@ -213,13 +213,14 @@ func (c *GRPCConn) readLoop() {
 		}
 		switch f := f.(type) {
 		case *http2.DataFrame:
-			if n := int64(len(f.Data())); n > 0 {
-				unacked += int64(f.Length)
-				if unacked > recvWindow/2 {
-					w := uint32(unacked)
-					unacked = 0
-					_ = c.write(func() error { return c.fr.WriteWindowUpdate(0, w) })
-				}
+			// Padding counts against the window too: all of Length.
+			unacked += int64(f.Length)
+			if unacked > recvWindow/2 {
+				w := uint32(unacked)
+				unacked = 0
+				_ = c.write(func() error { return c.fr.WriteWindowUpdate(0, w) })
+			}
+			if len(f.Data()) > 0 {
 				if call := c.stream(f.StreamID, false); call != nil {
 					call.addData(f.Data())
 				}
