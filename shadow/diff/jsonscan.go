@@ -1,8 +1,6 @@
 package diff
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
 	"math/bits"
 )
@@ -154,7 +152,13 @@ key:
 	inKey = true
 
 str: // the string whose opening quote is at s[pos] ends before p; esc: it holds escapes
-	if p, esc, err = scanString(s, pos+1); err != nil {
+	// Most strings end within 64 bytes, with no backslash before the
+	// quote: that case is read here from one window of the quote index,
+	// without a call.
+	p = pos + 1
+	if w := sc.window(p); w != 0 && s[p+bits.TrailingZeros64(w)] == '"' {
+		p, esc = p+bits.TrailingZeros64(w)+1, false
+	} else if p, esc, err = sc.scanString(s, p); err != nil {
 		return err
 	}
 	if !inKey {
@@ -180,6 +184,7 @@ colon:
 // scanner is the parser's state besides the position: the nodes made so
 // far and the open containers.
 type scanner struct {
+	quoteIndex
 	nodes []jnode
 	stack []int32 // open containers, innermost last
 	top   int     // the innermost open container
@@ -240,33 +245,14 @@ func skipWS(s []byte, i int) int {
 }
 
 // scanString scans a string body from s[i] and returns the offset after its
-// closing quote and whether it holds escapes. Runs of plain bytes are tested
-// eight at a time (SWAR), four words unrolled from one bounds check, which
-// suits keys and short values; longer runs are left to bytes.IndexByte,
-// whose vector code wins past a few words. Control characters are
-// tolerated: this is a comparer, not a validator.
-func scanString(s []byte, i int) (int, bool, error) {
+// closing quote and whether it holds escapes. The quote index gives the next
+// quote or backslash, so only a string holding escapes takes more than one
+// look, one per escape. Control characters are tolerated: this is a
+// comparer, not a validator.
+func (sc *scanner) scanString(s []byte, i int) (int, bool, error) {
 	esc := false
 	for {
-		if i+32 <= len(s) {
-			w := s[i : i+32]
-			if m := quoteOrBackslashMask(binary.LittleEndian.Uint64(w)); m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-			} else if m := quoteOrBackslashMask(binary.LittleEndian.Uint64(w[8:])); m != 0 {
-				i += 8 + bits.TrailingZeros64(m)>>3
-			} else if m := quoteOrBackslashMask(binary.LittleEndian.Uint64(w[16:])); m != 0 {
-				i += 16 + bits.TrailingZeros64(m)>>3
-			} else if m := quoteOrBackslashMask(binary.LittleEndian.Uint64(w[24:])); m != 0 {
-				i += 24 + bits.TrailingZeros64(m)>>3
-			} else {
-				i = longRun(s, i+32)
-			}
-		} else {
-			for i < len(s) && !strStop[s[i]] {
-				i++
-			}
-		}
-		if i >= len(s) {
+		if i = sc.next(s, i); i >= len(s) {
 			return len(s), false, &parseError{len(s), "unterminated string"}
 		}
 		if s[i] == '"' {
@@ -289,31 +275,6 @@ func scanString(s []byte, i int) (int, bool, error) {
 			return i, false, &parseError{i, "invalid escape"}
 		}
 	}
-}
-
-// longRun returns the offset of the first quote or backslash at or after i,
-// or len(s).
-func longRun(s []byte, i int) int {
-	q := bytes.IndexByte(s[i:], '"')
-	if q < 0 {
-		q = len(s) - i
-	}
-	if b := bytes.IndexByte(s[i:i+q], '\\'); b >= 0 {
-		return i + b
-	}
-	return i + q
-}
-
-// strStop marks the bytes that end a plain run inside a string.
-var strStop = [256]bool{'"': true, '\\': true}
-
-// quoteOrBackslashMask sets the high bit of each byte of x that is '"' or
-// '\\' (SWAR zero-byte test). Borrows can also mark bytes above a match,
-// never below one, so the lowest set bit is exact.
-func quoteOrBackslashMask(x uint64) uint64 {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	q, b := x^(ones*'"'), x^(ones*'\\')
-	return ((q-ones)&^q | (b-ones)&^b) & highs
 }
 
 // scanNumber checks the number starting at s[i] and returns the offset after

@@ -33,6 +33,7 @@ type jtree struct {
 	src   []byte
 	nodes []jnode
 	stack []int32 // open containers while parsing, kept for reuse
+	index quoteIndex
 }
 
 // maxDepth bounds nesting so hostile bodies cannot exhaust the stack.
@@ -53,7 +54,8 @@ func (t *jtree) parse(src []byte) error {
 		return &parseError{0, "body too large for the JSON tree"}
 	}
 	t.src = src
-	sc := scanner{nodes: t.nodes[:0], stack: t.stack[:0]}
+	t.index.build(src)
+	sc := scanner{quoteIndex: t.index, nodes: t.nodes[:0], stack: t.stack[:0]}
 	err := sc.scan(src)
 	t.nodes, t.stack = sc.nodes, sc.stack
 	return err
