@@ -15,7 +15,6 @@ type walker struct {
 	l, c     *jtree
 	path     []wseg    // the current path, kept free of pointers (no GC write barriers)
 	pbuf     []pathSeg // w.path materialised for rule matching and printing
-	used     []bool    // stack of "candidate member already matched" flags
 	kslots   []int32   // stack of member key indexes (see memberIndex)
 	pairs    []int32   // stack of element pairings for arrays
 	kids     []int32   // stack of child lists of the containers being compared
@@ -38,7 +37,7 @@ const quietBudget = 1 << 20
 
 func (w *walker) reset(rules *compiledRules, res *Result, maxDiffs int, l, c *jtree) {
 	w.rules, w.res, w.maxDiffs, w.l, w.c = rules, res, maxDiffs, l, c
-	w.path, w.used, w.pairs, w.kslots, w.kids = w.path[:0], w.used[:0], w.pairs[:0], w.kslots[:0], w.kids[:0]
+	w.path, w.pairs, w.kslots, w.kids = w.path[:0], w.pairs[:0], w.kslots[:0], w.kids[:0]
 	w.memo = w.memo[:0]
 	w.quiet, w.budget, w.qIgnored, w.qTolerated = 0, quietBudget, 0, 0
 	if w.red.set == nil && len(rules.redactBody) > 0 {
@@ -185,15 +184,9 @@ func (w *walker) renderLengths(li, ci int32) (string, string, bool) {
 	return itoa(int(w.l.nodes[li].count)), itoa(int(w.c.nodes[ci].count)), false
 }
 
-// pushKey and pushIndex grow the path and set fields one by one: a composite
-// literal is built on the stack and copied with wide loads that stall on
-// the narrow stores just made, on every member and element visited.
-func (w *walker) pushKey(t *jtree, node int32) {
-	n := &t.nodes[node]
-	s := w.grow()
-	s.start, s.end, s.index, s.isIndex, s.esc, s.cand = n.keyStart, n.keyEnd, 0, false, n.keyEsc, t == w.c
-}
-
+// pushIndex grows the path and sets fields one by one: a composite literal
+// is built on the stack and copied with wide loads that stall on the narrow
+// stores just made, on every element visited.
 func (w *walker) pushIndex(k int) {
 	s := w.grow()
 	s.start, s.end, s.index, s.isIndex, s.esc, s.cand = 0, 0, int32(k), true, false, false
@@ -211,42 +204,53 @@ func (w *walker) grow() *wseg {
 func (w *walker) pop() { w.path = w.path[:len(w.path)-1] }
 
 // object compares members by key, in legacy order; candidate members left
-// unmatched are extras.
+// unmatched are extras. The candidate's child list is the walker's own copy:
+// a matched member's entry is set to -1, which is all the "used" state the
+// matching needs.
 func (w *walker) object(li, ci int32) bool {
 	kb := len(w.kids)
 	w.kids = w.c.appendChildren(w.kids, ci)
 	cks := w.kids[kb:] // stays valid: later pushes only append
-	nl, nc := int(w.l.nodes[li].count), len(cks)
-	ub := len(w.used)
-	w.used = append(w.used, make([]bool, nc)...)
+	nl := int(w.l.nodes[li].count)
 	sb := len(w.kslots)
 	var mi memberIndex
 	equal := true
+	// One path segment serves every member: it is rewritten, not pushed
+	// and popped, per member.
+	d := len(w.path)
+	w.grow()
 	lm := li + 1
-	for k := 0; k < nl && (equal || w.quiet == 0); k, lm = k+1, lm+w.l.nodes[lm].size {
-		cm := w.findMember(lm, k, cks, ub, &mi)
-		w.pushKey(w.l, lm)
+	for k := 0; k < nl && (equal || w.quiet == 0); k++ {
+		ln := &w.l.nodes[lm]
+		w.setKey(d, ln, false)
 		var eq bool
-		if cm < 0 {
+		if cm := w.findMember(ln, k, cks, &mi); cm < 0 {
 			eq = w.report(KindMissing, lm, -1)
 		} else {
 			eq = w.value(lm, cm)
 		}
-		w.pop()
 		equal = equal && eq
+		lm += ln.size
 	}
-	for k := 0; k < nc && (equal || w.quiet == 0); k++ {
-		if w.used[ub+k] {
+	for _, cm := range cks {
+		if !equal && w.quiet > 0 {
+			break
+		}
+		if cm < 0 {
 			continue
 		}
-		cm := cks[k]
-		w.pushKey(w.c, cm)
-		eq := w.report(KindExtra, -1, cm)
-		w.pop()
-		equal = equal && eq
+		w.setKey(d, &w.c.nodes[cm], true)
+		equal = w.report(KindExtra, -1, cm) && equal
 	}
-	w.used, w.kslots, w.kids = w.used[:ub], w.kslots[:sb], w.kids[:kb]
+	w.path = w.path[:d]
+	w.kslots, w.kids = w.kslots[:sb], w.kids[:kb]
 	return equal
+}
+
+// setKey makes path segment d the key of member n (of the candidate: cand).
+func (w *walker) setKey(d int, n *jnode, cand bool) {
+	s := &w.path[d]
+	s.start, s.end, s.index, s.isIndex, s.esc, s.cand = n.keyStart, n.keyEnd, 0, false, n.keyEsc, cand
 }
 
 // scanLimit is the member count up to which a linear scan beats building a
@@ -260,27 +264,28 @@ type memberIndex struct {
 	built      bool
 }
 
-// findMember returns the unused candidate member with lm's key, trying the
-// same position first since both sides often keep the same key order (PHP
-// keeps insertion order, encoding/json sorts map keys, structs keep theirs).
-func (w *walker) findMember(lm int32, k int, cks []int32, ub int, mi *memberIndex) int32 {
+// findMember returns the unmatched candidate member (of cks) with ln's
+// key and marks it matched, trying the same position first since both sides
+// often keep the same key order (PHP keeps insertion order, encoding/json
+// sorts map keys, structs keep theirs).
+func (w *walker) findMember(ln *jnode, k int, cks []int32, mi *memberIndex) int32 {
 	nc := len(cks)
-	ln := &w.l.nodes[lm]
 	lk := w.l.src[ln.keyStart:ln.keyEnd]
 	match := func(j int) bool {
-		if w.used[ub+j] {
+		cm := cks[j]
+		if cm < 0 {
 			return false
 		}
-		cn := &w.c.nodes[cks[j]]
-		ck := w.c.src[cn.keyStart:cn.keyEnd]
-		if !ln.keyEsc && !cn.keyEsc { // most keys: no call
-			return string(lk) == string(ck)
+		cn := &w.c.nodes[cm]
+		if !ln.keyEsc && !cn.keyEsc { // most keys: lengths first, no call
+			return int(cn.keyEnd-cn.keyStart) == len(lk) && string(lk) == string(w.c.src[cn.keyStart:cn.keyEnd])
 		}
-		return w.strs.equal(lk, ck, ln.keyEsc, cn.keyEsc)
+		return w.strs.equal(lk, w.c.src[cn.keyStart:cn.keyEnd], ln.keyEsc, cn.keyEsc)
 	}
 	take := func(j int) int32 {
-		w.used[ub+j] = true
-		return cks[j]
+		cm := cks[j]
+		cks[j] = -1
+		return cm
 	}
 	if k < nc && match(k) {
 		return take(k)
@@ -307,6 +312,7 @@ func (w *walker) findMember(lm int32, k int, cks []int32, ub int, mi *memberInde
 	}
 }
 
+// buildIndex indexes the keys of the members in cks not matched yet.
 func (w *walker) buildIndex(mi *memberIndex, cks []int32) {
 	nc := len(cks)
 	size := 16
@@ -318,6 +324,9 @@ func (w *walker) buildIndex(mi *memberIndex, cks []int32) {
 		w.kslots = append(w.kslots, 0)
 	}
 	for j := 0; j < nc; j++ {
+		if cks[j] < 0 {
+			continue
+		}
 		cn := &w.c.nodes[cks[j]]
 		h := w.keyHash(w.c.src[cn.keyStart:cn.keyEnd], cn.keyEsc) & uint64(mi.mask)
 		for w.kslots[mi.base+int(h)] != 0 {
