@@ -107,6 +107,10 @@ func (w *walker) value(li, ci int32) bool {
 		}
 		return w.report(KindNumeric, li, ci)
 	case jString:
+		// The raw bytes differ: only escapes can make the values equal.
+		if !ln.esc && !cn.esc {
+			return w.report(KindValue, li, ci)
+		}
 		a, b := w.l.src[ln.start+1:ln.end-1], w.c.src[cn.start+1:cn.end-1]
 		if w.strs.equal(a, b, ln.esc, cn.esc) {
 			return true
@@ -204,23 +208,50 @@ func (w *walker) grow() *wseg {
 func (w *walker) pop() { w.path = w.path[:len(w.path)-1] }
 
 // object compares members by key, in legacy order; candidate members left
-// unmatched are extras. The candidate's child list is the walker's own copy:
-// a matched member's entry is set to -1, which is all the "used" state the
-// matching needs.
+// unmatched are extras. While both sides list the same keys in the same
+// order (one service mirroring the other's field order, or two elements of
+// one array) members are paired in step; from the first key out of place
+// on, candidate members are looked up in a child list, the walker's own
+// copy, where a matched member's entry is set to -1: all the "used" state
+// the matching needs.
 func (w *walker) object(li, ci int32) bool {
-	kb := len(w.kids)
-	w.kids = w.c.appendChildren(w.kids, ci)
-	cks := w.kids[kb:] // stays valid: later pushes only append
-	nl := int(w.l.nodes[li].count)
-	sb := len(w.kslots)
-	var mi memberIndex
+	nl, nc := int(w.l.nodes[li].count), int(w.c.nodes[ci].count)
 	equal := true
 	// One path segment serves every member: it is rewritten, not pushed
 	// and popped, per member.
 	d := len(w.path)
 	w.grow()
-	lm := li + 1
-	for k := 0; k < nl && (equal || w.quiet == 0); k++ {
+	k, lm, cm := 0, li+1, ci+1
+	for ; k < nl && k < nc && (equal || w.quiet == 0); k++ {
+		ln, cn := &w.l.nodes[lm], &w.c.nodes[cm]
+		if !w.sameKey(ln, cn) {
+			break
+		}
+		w.setKey(d, ln, false)
+		equal = w.value(lm, cm) && equal
+		lm, cm = lm+ln.size, cm+cn.size
+	}
+	if (k < nl || k < nc) && (equal || w.quiet == 0) {
+		equal = w.members(d, li, ci, k, lm) && equal
+	}
+	w.path = w.path[:d]
+	return equal
+}
+
+// members compares the members of li from position k (node lm) on, and
+// reports the candidate's extras; the first k members were paired in step.
+func (w *walker) members(d int, li, ci int32, k int, lm int32) bool {
+	kb := len(w.kids)
+	w.kids = w.c.appendChildren(w.kids, ci)
+	cks := w.kids[kb:] // stays valid: later pushes only append
+	for j := 0; j < k; j++ {
+		cks[j] = -1
+	}
+	nl := int(w.l.nodes[li].count)
+	sb := len(w.kslots)
+	var mi memberIndex
+	equal := true
+	for ; k < nl && (equal || w.quiet == 0); k++ {
 		ln := &w.l.nodes[lm]
 		w.setKey(d, ln, false)
 		var eq bool
@@ -242,9 +273,17 @@ func (w *walker) object(li, ci int32) bool {
 		w.setKey(d, &w.c.nodes[cm], true)
 		equal = w.report(KindExtra, -1, cm) && equal
 	}
-	w.path = w.path[:d]
 	w.kslots, w.kids = w.kslots[:sb], w.kids[:kb]
 	return equal
+}
+
+// sameKey reports whether two members have the same key.
+func (w *walker) sameKey(ln, cn *jnode) bool {
+	lk, ck := w.l.src[ln.keyStart:ln.keyEnd], w.c.src[cn.keyStart:cn.keyEnd]
+	if !ln.keyEsc && !cn.keyEsc { // most keys: no call
+		return string(lk) == string(ck)
+	}
+	return w.strs.equal(lk, ck, ln.keyEsc, cn.keyEsc)
 }
 
 // setKey makes path segment d the key of member n (of the candidate: cand).
@@ -280,7 +319,7 @@ func (w *walker) findMember(ln *jnode, k int, cks []int32, mi *memberIndex) int3
 		if !ln.keyEsc && !cn.keyEsc { // most keys: lengths first, no call
 			return int(cn.keyEnd-cn.keyStart) == len(lk) && string(lk) == string(w.c.src[cn.keyStart:cn.keyEnd])
 		}
-		return w.strs.equal(lk, w.c.src[cn.keyStart:cn.keyEnd], ln.keyEsc, cn.keyEsc)
+		return w.sameKey(ln, cn)
 	}
 	take := func(j int) int32 {
 		cm := cks[j]
