@@ -149,6 +149,31 @@ key:
 		}
 		return fail(pos, "expected a quoted object key")
 	}
+	// Most members are "key":"value" or "key":123 in compact JSON, with no
+	// escapes: the key's node is made here, and such a value read without
+	// going through the general dispatch.
+	p = pos + 1
+	if w := sc.window(p); w != 0 && s[p+bits.TrailingZeros64(w)] == '"' {
+		if ke := p + bits.TrailingZeros64(w); ke+2 < len(s) && s[ke+1] == ':' {
+			n = sc.push()
+			n.keyStart, n.keyEnd, n.keyEsc, pos = int32(p), int32(ke), false, ke+2
+			if c = s[pos]; c == '"' {
+				p = pos + 1
+				if w = sc.window(p); w != 0 && s[p+bits.TrailingZeros64(w)] == '"' {
+					kind, vs, pos = jString, pos, p+bits.TrailingZeros64(w)+1
+					goto memberEnd
+				}
+			} else if c-'1' < 9 {
+				for p = pos + 1; p < len(s) && s[p]-'0' < 10; p++ {
+				}
+				if p < len(s) && (s[p] == ',' || s[p] == '}') {
+					kind, vs, pos = jNumber, pos, p
+					goto memberEnd
+				}
+			}
+			goto member
+		}
+	}
 	inKey = true
 
 str: // the string whose opening quote is at s[pos] ends before p; esc: it holds escapes
@@ -179,6 +204,16 @@ colon:
 	}
 	pos++
 	goto member
+
+memberEnd: // the fast path's scalar s[vs:pos] ended; n is its node, in an object
+	n.start, n.end, n.size, n.count = int32(vs), int32(pos), 1, 0
+	n.kind, n.esc = kind, false
+	sc.cnt++
+	if pos+1 < len(s) && s[pos] == ',' && s[pos+1] == '"' {
+		pos++
+		goto key
+	}
+	goto separator
 }
 
 // scanner is the parser's state besides the position: the nodes made so

@@ -32,11 +32,16 @@ func (x *quoteIndex) build(s []byte) {
 	x.m[n-1] = 0
 }
 
-// window returns the 64 bits of the map from bit i on (i <= the body's
-// length): bit j set, s[i+j] is '"' or '\\'.
+// window returns bits of the map from bit i on (i <= the body's length)
+// whose lowest set bit, if any, is the first quote or backslash in
+// s[i:i+64]: the rest of i's word when it has one, else the next word's
+// bits up to i+64.
 func (x *quoteIndex) window(i int) uint64 {
 	k, sh := i>>6, uint(i&63)
-	return x.m[k]>>sh | x.m[k+1]<<1<<(63-sh)
+	if w := x.m[k] >> sh; w != 0 {
+		return w
+	}
+	return x.m[k+1] << 1 << (63 - sh)
 }
 
 // next returns the offset of the first quote or backslash at or after i,
