@@ -23,7 +23,7 @@ type side struct {
 func (s *side) reset(r Response) {
 	t := s.tree
 	*s = side{resp: r}
-	s.tree = jtree{nodes: t.nodes[:0], stack: t.stack[:0], index: t.index}
+	s.tree = jtree{nodes: t.nodes[:0], stack: t.stack[:0], index: t.index, dec: t.dec[:0], spans: t.spans[:0]}
 }
 
 // release drops references to caller memory before the scratch is pooled.

@@ -170,8 +170,9 @@ func reencodable(a []byte) bool {
 	}
 }
 
-// FuzzStringsEqual checks the run-wise decoding and comparison against
-// refUnescape, a byte-at-a-time decoder written apart from the code tested.
+// FuzzStringsEqual checks both decoders (the parser's, for string values,
+// and unescapeJSON, for keys) and the key comparison against refUnescape, a
+// byte-at-a-time decoder written apart from the code tested.
 func FuzzStringsEqual(f *testing.F) {
 	for _, s := range [][2]string{{`\/a\u00e9`, `/aé`}, {`\ud83d\ude00`, `😀`}, {`\u003cp\u003e`, `<p>`}, {`a\\b`, `a\b`}, {`\ud800x`, `\ufffdx`}, {`\ud800\ud800\udC00`, "\ufffd\U00010000"}, {`\u007f\u0080\/`, "\u007f\u0080/"}} {
 		f.Add(s[0], s[1])
@@ -186,6 +187,15 @@ func FuzzStringsEqual(f *testing.F) {
 		ra, rb := refUnescape([]byte(a)), refUnescape([]byte(b))
 		if got := unescapeJSON(nil, []byte(a)); !bytes.Equal(got, ra) {
 			t.Fatalf("unescapeJSON(%q) = %q, byte-wise decode says %q", a, got, ra)
+		}
+		for _, tr := range []struct {
+			t   *jtree
+			raw string
+			ref []byte
+		}{{&ta, a, ra}, {&tb, b, rb}} {
+			if got := tr.t.str(&tr.t.nodes[0]); !bytes.Equal(got, tr.ref) {
+				t.Fatalf("parsed %q decodes to %q, byte-wise decode says %q", tr.raw, got, tr.ref)
+			}
 		}
 		want := bytes.Equal(ra, rb)
 		if got := u.equal([]byte(a), []byte(b), ea, eb); got != want {

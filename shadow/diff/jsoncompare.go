@@ -111,8 +111,7 @@ func (w *walker) value(li, ci int32) bool {
 		if !ln.esc && !cn.esc {
 			return w.report(KindValue, li, ci)
 		}
-		a, b := w.l.src[ln.start+1:ln.end-1], w.c.src[cn.start+1:cn.end-1]
-		if w.strs.equal(a, b, ln.esc, cn.esc) {
+		if bytes.Equal(w.l.str(ln), w.c.str(cn)) {
 			return true
 		}
 		return w.report(KindValue, li, ci)

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/bits"
 )
@@ -187,8 +188,16 @@ str: // the string whose opening quote is at s[pos] ends before p; esc: it holds
 		return err
 	}
 	if !inKey {
+		if esc { // scanString decoded it
+			n = &sc.nodes[len(sc.nodes)-1]
+			n.dec = int32(len(sc.spans))
+			sc.spans = append(sc.spans, [2]int32{int32(sc.decStart), int32(len(sc.dec))})
+		}
 		kind, vs, pos = jString, pos, p
 		goto leaf
+	}
+	if esc { // keys are decoded where they are compared
+		sc.dec = sc.dec[:sc.decStart]
 	}
 	// The member's node is made now, so its key needs no variables kept
 	// until the value is read.
@@ -220,11 +229,14 @@ memberEnd: // the fast path's scalar s[vs:pos] ended; n is its node, in an objec
 // far and the open containers.
 type scanner struct {
 	quoteIndex
-	nodes []jnode
-	stack []int32 // open containers, innermost last
-	top   int     // the innermost open container
-	cnt   int32   // its children so far; its count field holds them while a child container is open
-	obj   bool    // it is an object
+	nodes    []jnode
+	stack    []int32    // open containers, innermost last
+	dec      []byte     // decoded escaped string values
+	spans    [][2]int32 // each one's bytes in dec, by jnode.dec
+	decStart int        // where the string scanString decodes starts in dec
+	top      int        // the innermost open container
+	cnt      int32      // its children so far; its count field holds them while a child container is open
+	obj      bool       // it is an object
 }
 
 // push appends a node and returns it; the caller sets its fields.
@@ -282,33 +294,64 @@ func skipWS(s []byte, i int) int {
 // scanString scans a string body from s[i] and returns the offset after its
 // closing quote and whether it holds escapes. The quote index gives the next
 // quote or backslash, so only a string holding escapes takes more than one
-// look, one per escape. Control characters are tolerated: this is a
-// comparer, not a validator.
+// look, one per escape. Such a string is decoded into sc.dec as its escapes
+// are checked, from sc.decStart on: the comparison needs the decoded value
+// of nearly every escaped string (PHP and Go escape differently), and
+// decoding here walks the escapes once instead of twice. Control characters
+// are tolerated: this is a comparer, not a validator.
 func (sc *scanner) scanString(s []byte, i int) (int, bool, error) {
-	esc := false
+	esc, run := false, i // run: where the plain bytes not yet copied start
+	// jtree.parse gave dec room for every byte of s and eight more, so
+	// runs and characters are stored without capacity checks, short runs
+	// as one eight-byte word.
+	d, k := sc.dec[:cap(sc.dec)], len(sc.dec)
 	for {
 		if i = sc.next(s, i); i >= len(s) {
 			return len(s), false, &parseError{len(s), "unterminated string"}
 		}
-		if s[i] == '"' {
-			return i + 1, esc, nil
+		if !esc {
+			if s[i] == '"' {
+				return i + 1, false, nil
+			}
+			esc, sc.decStart = true, k
 		}
-		esc = true
+		if n := i - run; n <= 8 && run+8 <= len(s) {
+			binary.LittleEndian.PutUint64(d[k:], binary.LittleEndian.Uint64(s[run:]))
+			k += n
+		} else {
+			k += copy(d[k:], s[run:i])
+		}
+		if s[i] == '"' {
+			sc.dec = d[:k]
+			return i + 1, true, nil
+		}
 		i++ // the backslash
 		if i >= len(s) {
 			return i, false, &parseError{i, "unterminated string"}
 		}
-		switch s[i] {
+		switch c := s[i]; c {
 		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			i++
+			d[k] = simpleEscape[c]
+			i, k = i+1, k+1
 		case 'u':
 			if i+4 >= len(s) || !isHex4(s[i+1:i+5]) {
 				return i, false, &parseError{i, "invalid \\u escape"}
 			}
-			i += 5
+			if h := hexDigit[s[i+3]]; s[i+1] == '0' && s[i+2] == '0' && h < 8 {
+				d[k] = byte(h)<<4 | byte(hexDigit[s[i+4]])
+				i, k = i+5, k+1
+				break
+			}
+			// A character past ASCII, or a surrogate pair (both halves
+			// are well formed when it decodes as one: a broken second
+			// half is left to the next turn, and checked there). Its
+			// UTF-8 is never longer than its escapes.
+			w, rest := appendWide(d[:k], s[i-1:])
+			k, i = len(w), len(s)-len(rest)
 		default:
 			return i, false, &parseError{i, "invalid escape"}
 		}
+		run = i
 	}
 }
 

@@ -10,9 +10,11 @@ import (
 )
 
 // Strings and keys are compared by decoded value because PHP's json_encode
-// writes "\/" and "\u00e9" where Go writes "/" and "é".
+// writes "\/" and "\u00e9" where Go writes "/" and "é". String values are
+// decoded by the parser (see scanString); keys, compared far less often
+// than they are parsed, are decoded here when they hold escapes.
 
-// unescaper holds the decoded forms of the last escaped strings it compared;
+// unescaper holds the decoded forms of the last escaped keys it compared;
 // walkers are pooled, so its buffers stop growing after a few comparisons.
 type unescaper struct{ a, b []byte }
 

@@ -25,8 +25,9 @@ type jnode struct {
 	size             int32 // nodes in this subtree, self included: next sibling is at i+size
 	count            int32 // children of an object or array
 	kind             jkind
-	esc              bool // the string value holds escapes
-	keyEsc           bool // the key holds escapes
+	esc              bool  // the string value holds escapes
+	keyEsc           bool  // the key holds escapes
+	dec              int32 // an escaped string value's decoded bytes: jtree.spans[dec]; set only when esc
 }
 
 type jtree struct {
@@ -34,6 +35,8 @@ type jtree struct {
 	nodes []jnode
 	stack []int32 // open containers while parsing, kept for reuse
 	index quoteIndex
+	dec   []byte     // decoded escaped string values (see scanString)
+	spans [][2]int32 // each one's bytes in dec
 }
 
 // maxDepth bounds nesting so hostile bodies cannot exhaust the stack.
@@ -55,9 +58,12 @@ func (t *jtree) parse(src []byte) error {
 	}
 	t.src = src
 	t.index.build(src)
-	sc := scanner{quoteIndex: t.index, nodes: t.nodes[:0], stack: t.stack[:0]}
+	if cap(t.dec) < len(src)+8 { // decoded strings never outgrow their source (see scanString)
+		t.dec = make([]byte, 0, len(src)+len(src)/4+8)
+	}
+	sc := scanner{quoteIndex: t.index, nodes: t.nodes[:0], stack: t.stack[:0], dec: t.dec[:0], spans: t.spans[:0]}
 	err := sc.scan(src)
-	t.nodes, t.stack = sc.nodes, sc.stack
+	t.nodes, t.stack, t.dec, t.spans = sc.nodes, sc.stack, sc.dec, sc.spans
 	return err
 }
 
@@ -65,6 +71,15 @@ func (t *jtree) parse(src []byte) error {
 func (t *jtree) key(i int) []byte {
 	n := &t.nodes[i]
 	return t.src[n.keyStart:n.keyEnd]
+}
+
+// str returns a string node's decoded value.
+func (t *jtree) str(n *jnode) []byte {
+	if n.esc {
+		sp := t.spans[n.dec]
+		return t.dec[sp[0]:sp[1]]
+	}
+	return t.src[n.start+1 : n.end-1]
 }
 
 // raw returns a node's source bytes.
