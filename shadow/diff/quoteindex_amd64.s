@@ -52,37 +52,3 @@ loop:
 	DECQ CX
 	JNZ loop
 	RET
-
-// func quoteMasksAVX2(src *byte, blocks int, m *uint64)
-// quoteMasksSSE2 with two 32-byte lanes per block.
-TEXT ·quoteMasksAVX2(SB), NOSPLIT, $0-24
-	MOVQ src+0(FP), SI
-	MOVQ blocks+8(FP), CX
-	MOVQ m+16(FP), DI
-	MOVQ $0x2222222222222222, AX
-	MOVQ AX, X8
-	VPBROADCASTQ X8, Y8
-	MOVQ $0x5c5c5c5c5c5c5c5c, AX
-	MOVQ AX, X9
-	VPBROADCASTQ X9, Y9
-
-loop:
-	VMOVDQU 0(SI), Y0
-	VPCMPEQB Y8, Y0, Y1
-	VPCMPEQB Y9, Y0, Y0
-	VPOR Y1, Y0, Y0
-	VPMOVMSKB Y0, AX
-	VMOVDQU 32(SI), Y2
-	VPCMPEQB Y8, Y2, Y3
-	VPCMPEQB Y9, Y2, Y2
-	VPOR Y3, Y2, Y2
-	VPMOVMSKB Y2, BX
-	SHLQ $32, BX
-	ORQ BX, AX
-	MOVQ AX, (DI)
-	ADDQ $64, SI
-	ADDQ $8, DI
-	DECQ CX
-	JNZ loop
-	VZEROUPPER
-	RET

@@ -1,7 +1,0 @@
-//go:build !amd64
-
-package diff
-
-import "testing"
-
-func checkQuoteMasksAsm(t *testing.T, s []byte, want []uint64) {}
