@@ -11,8 +11,8 @@ import (
 
 // Strings and keys are compared by decoded value because PHP's json_encode
 // writes "\/" and "\u00e9" where Go writes "/" and "é". String values are
-// decoded by the parser (see scanString); keys, compared far less often
-// than they are parsed, are decoded here when they hold escapes.
+// decoded by the parser (see scanString); keys seldom hold escapes and are
+// decoded here when they do.
 
 // unescaper holds the decoded forms of the last escaped keys it compared;
 // walkers are pooled, so its buffers stop growing after a few comparisons.
