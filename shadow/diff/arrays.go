@@ -12,7 +12,7 @@ func (w *walker) array(li, ci int32) bool {
 		return w.report(KindArraySize, li, ci)
 	}
 	n := int(ln.count)
-	unordered := len(w.rules.unordered) > 0 && w.rules.unorderedAt(w.segs())
+	unordered := len(w.rules.unordered) > 0 && w.mayEndHere(w.rules.unordered) && w.rules.unorderedAt(w.segs())
 	kb := len(w.kids)
 	w.kids = w.l.appendChildren(w.kids, li)
 	w.kids = w.c.appendChildren(w.kids, ci)
@@ -25,6 +25,42 @@ func (w *walker) array(li, ci int32) bool {
 	}
 	w.kids = w.kids[:kb]
 	return eq
+}
+
+// mayEndHere reports whether a pattern of ps could match the current path
+// exactly, judged by its last step and the path's last segment alone: most
+// arrays are ruled out without materialising the path.
+func (w *walker) mayEndHere(ps patternSet) bool {
+	if len(w.path) == 0 {
+		return true
+	}
+	seg := &w.path[len(w.path)-1]
+	for i := range ps {
+		steps := ps[i].steps
+		if len(steps) == 0 {
+			continue // "$" matches the empty path only
+		}
+		switch last := &steps[len(steps)-1]; {
+		case last.kind == stepAny:
+			return true
+		case last.kind == stepIndex:
+			if seg.isIndex && int(seg.index) == last.index {
+				return true
+			}
+		case seg.isIndex:
+		case seg.esc: // the full match decodes the key
+			return true
+		default:
+			src := w.l.src
+			if seg.cand {
+				src = w.c.src
+			}
+			if string(src[seg.start:seg.end]) == last.key {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // elements are the node indexes of two arrays' elements.

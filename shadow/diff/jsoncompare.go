@@ -3,6 +3,7 @@ package diff
 import (
 	"bytes"
 	"hash/maphash"
+	"slices"
 )
 
 // walker compares two parsed bodies node by node, legacy driving the order.
@@ -358,9 +359,8 @@ func (w *walker) buildIndex(mi *memberIndex, cks []int32) {
 		size *= 2
 	}
 	mi.base, mi.mask, mi.built = len(w.kslots), size-1, true
-	for i := 0; i < size; i++ {
-		w.kslots = append(w.kslots, 0)
-	}
+	w.kslots = slices.Grow(w.kslots, size)[:mi.base+size]
+	clear(w.kslots[mi.base:])
 	for j := 0; j < nc; j++ {
 		if cks[j] < 0 {
 			continue
