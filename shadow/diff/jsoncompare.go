@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"hash/maphash"
 	"slices"
+	"strconv"
 )
 
 // walker compares two parsed bodies node by node, legacy driving the order.
@@ -125,9 +126,12 @@ func (w *walker) value(li, ci int32) bool {
 }
 
 // report records a difference at the current path unless an ignore rule
-// covers it, and returns whether the values count as equal.
+// covers it, and returns whether the values count as equal. A difference's
+// path, template and two values are written into one buffer and become one
+// string, sliced four ways: one allocation per difference.
 func (w *walker) report(kind Kind, li, ci int32) bool {
-	if len(w.rules.ignoreBody) > 0 && w.rules.ignoreBody.anyPrefix(w.segs()) {
+	segs := w.segs()
+	if len(w.rules.ignoreBody) > 0 && w.rules.ignoreBody.anyPrefix(segs) {
 		w.suppressed(1, 0)
 		return true
 	}
@@ -139,14 +143,25 @@ func (w *walker) report(kind Kind, li, ci int32) bool {
 		return false
 	}
 	d := Difference{Kind: kind}
-	d.Path, d.Template, w.buf = formatPaths(w.buf, w.segs())
+	b := appendPath(w.buf[:0], segs, false)
+	np := len(b)
+	b = appendPath(b, segs, true)
+	nt := len(b)
+	var nl int
 	if kind == KindArraySize {
-		d.Legacy, d.Candidate, d.Redacted = w.renderLengths(li, ci)
+		b, nl, d.Redacted = w.appendLengths(b, li, ci, segs)
 	} else {
 		var rl, rc bool
-		d.Legacy, rl = w.render(w.l, li)
-		d.Candidate, rc = w.render(w.c, ci)
+		b, rl = w.appendRendered(b, w.l, li, segs)
+		nl = len(b)
+		b, rc = w.appendRendered(b, w.c, ci, segs)
 		d.Redacted = rl || rc
+	}
+	w.buf = b
+	all := string(b)
+	d.Path, d.Template, d.Legacy, d.Candidate = all[:np], all[np:nt], all[nt:nl], all[nl:]
+	if w.res.Differences == nil {
+		w.res.Differences = make([]Difference, 0, 4)
 	}
 	w.res.Differences = append(w.res.Differences, d)
 	return false
@@ -168,24 +183,35 @@ func (w *walker) suppressed(ignored, tolerated int) {
 const renderLimit = 200
 
 func (w *walker) render(t *jtree, idx int32) (string, bool) {
+	out, redacted := w.appendRendered(w.buf[:0], t, idx, w.segs())
+	w.buf = out
+	return string(out), redacted
+}
+
+// appendRendered appends node idx of t, at path segs, compacted, redacted
+// and cut at about renderLimit bytes; nothing for idx < 0.
+func (w *walker) appendRendered(b []byte, t *jtree, idx int32, segs []pathSeg) ([]byte, bool) {
 	if idx < 0 {
-		return "", false
+		return b, false
 	}
-	spans := w.red.collect(t, int(idx), w.segs())
+	spans := w.red.collect(t, int(idx), segs)
 	n := &t.nodes[idx]
-	out, cut := writeRedacted(w.buf[:0], t.src, n.start, n.end, spans, true, renderLimit)
+	out, cut := writeRedacted(b, t.src, n.start, n.end, spans, true, renderLimit)
 	if cut {
 		out = append(out, "…"...)
 	}
-	w.buf = out
-	return string(out), len(spans) > 0
+	return out, len(spans) > 0
 }
 
-func (w *walker) renderLengths(li, ci int32) (string, string, bool) {
-	if len(w.red.set) > 0 && w.red.set.start(w.segs(), w.red.buf(0, len(w.red.set))) {
-		return RedactedMarker, RedactedMarker, true
+// appendLengths appends the two arrays' lengths, or the redaction marker
+// for both when the array is redacted; mid is where the second starts.
+func (w *walker) appendLengths(b []byte, li, ci int32, segs []pathSeg) (out []byte, mid int, redacted bool) {
+	if len(w.red.set) > 0 && w.red.set.start(segs, w.red.buf(0, len(w.red.set))) {
+		b = append(b, RedactedMarker...)
+		return append(b, RedactedMarker...), len(b), true
 	}
-	return itoa(int(w.l.nodes[li].count)), itoa(int(w.c.nodes[ci].count)), false
+	b = strconv.AppendInt(b, int64(w.l.nodes[li].count), 10)
+	return strconv.AppendInt(b, int64(w.c.nodes[ci].count), 10), len(b), false
 }
 
 // pushIndex grows the path and sets fields one by one: a composite literal

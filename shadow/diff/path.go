@@ -8,16 +8,6 @@ func formatPath(path []pathSeg, template bool) string {
 	return string(appendPath(make([]byte, 0, 64), path, template))
 }
 
-// formatPaths renders path and its template into one string, through buf,
-// so that a reported difference costs one allocation for both.
-func formatPaths(buf []byte, path []pathSeg) (p, template string, scratch []byte) {
-	buf = appendPath(buf[:0], path, false)
-	n := len(buf)
-	buf = appendPath(buf, path, true)
-	s := string(buf)
-	return s[:n], s[n:], buf
-}
-
 func appendPath(b []byte, path []pathSeg, template bool) []byte {
 	b = append(b, "body:$"...)
 	var kb [64]byte

@@ -1,9 +1,6 @@
 package diff
 
-import (
-	"strconv"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // jsonQuote renders s as a JSON string, keeping UTF-8 readable (unlike
 // encoding/json, which also escapes <, > and &).
@@ -41,5 +38,3 @@ func truncateText(b []byte, limit int) string {
 	}
 	return string(trimRune(b[:limit:limit], 0)) + "…"
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
