@@ -12,18 +12,28 @@ func (w *walker) array(li, ci int32) bool {
 		return w.report(KindArraySize, li, ci)
 	}
 	n := int(ln.count)
-	unordered := len(w.rules.unordered) > 0 && w.mayEndHere(w.rules.unordered) && w.rules.unorderedAt(w.segs())
+	if len(w.rules.unordered) > 0 && w.mayEndHere(w.rules.unordered) && w.rules.unorderedAt(w.segs()) {
+		return w.unorderedArray(li, ci, n)
+	}
+	return w.orderedArray(li, ci, n)
+}
+
+// elementsOf lists the elements of arrays li and ci on the kids stack, for
+// the matching that needs them by index; the caller truncates the stack to
+// the base returned. Arrays compared element by element in order are walked
+// through the sibling links instead.
+func (w *walker) elementsOf(li, ci int32, n int) (elements, int) {
 	kb := len(w.kids)
 	w.kids = w.l.appendChildren(w.kids, li)
 	w.kids = w.c.appendChildren(w.kids, ci)
-	e := elements{w.kids[kb : kb+n], w.kids[kb+n:]} // stay valid: later pushes only append
-	var eq bool
-	if unordered {
-		eq = w.unorderedArray(e, n)
-	} else {
-		eq = w.orderedArray(li, ci, e, n)
-	}
-	w.kids = w.kids[:kb]
+	return elements{w.kids[kb : kb+n], w.kids[kb+n:]}, kb // stay valid: later pushes only append
+}
+
+// elementAt compares legacy element k (node le) with candidate node ce.
+func (w *walker) elementAt(k int, le, ce int32) bool {
+	w.pushIndex(k)
+	eq := w.value(le, ce)
+	w.pop()
 	return eq
 }
 
@@ -85,11 +95,13 @@ func (w *walker) rollback(m mark) {
 	r.Differences, r.Omitted, r.Ignored, r.Tolerated = r.Differences[:m.diffs], m.omitted, m.ignored, m.tolerated
 }
 
-func (w *walker) orderedArray(li, ci int32, e elements, n int) bool {
+func (w *walker) orderedArray(li, ci int32, n int) bool {
+	le, ce := li+1, ci+1
 	if w.quiet > 0 {
 		equal := true
 		for k := 0; k < n && equal; k++ {
-			equal = w.element(e, k, k)
+			equal = w.elementAt(k, le, ce)
+			le, ce = le+w.l.nodes[le].size, ce+w.c.nodes[ce].size
 		}
 		return equal
 	}
@@ -98,17 +110,19 @@ func (w *walker) orderedArray(li, ci int32, e elements, n int) bool {
 	equal := true
 	for k := 0; k < n; k++ {
 		v0, m0, i0, t0 := w.visits, w.matches, w.res.Ignored, w.res.Tolerated
-		eq := w.element(e, k, k)
+		eq := w.elementAt(k, le, ce)
 		w.memo = append(w.memo, elemMemo{visits: w.visits - v0, ignored: w.res.Ignored - i0,
 			tolerated: w.res.Tolerated - t0, replay: eq && w.matches == m0})
 		equal = eq && equal
+		le, ce = le+w.l.nodes[le].size, ce+w.c.nodes[ce].size
 	}
 	if equal {
 		w.memo = w.memo[:mb]
 		return true
 	}
+	e, kb := w.elementsOf(li, ci, n)
 	pb, matched, ign, tol := w.matchElements(e, n, mb)
-	w.pairs, w.memo = w.pairs[:pb], w.memo[:mb]
+	w.pairs, w.memo, w.kids = w.pairs[:pb], w.memo[:mb], w.kids[:kb]
 	if matched < n {
 		return false
 	}
@@ -127,11 +141,16 @@ type elemMemo struct {
 	replay                     bool
 }
 
-func (w *walker) unorderedArray(e elements, n int) bool {
+func (w *walker) unorderedArray(li, ci int32, n int) bool {
+	if ok, ign, tol := w.sameInStep(li, ci, n); ok {
+		w.suppressed(ign, tol)
+		return true
+	}
+	e, kb := w.elementsOf(li, ci, n)
 	pb, matched, ign, tol := w.matchElements(e, n, -1)
 	w.suppressed(ign, tol)
 	if w.quiet > 0 || matched == n {
-		w.pairs = w.pairs[:pb]
+		w.pairs, w.kids = w.pairs[:pb], w.kids[:kb]
 		return matched == n
 	}
 	// Leftovers are diffed against each other in order, out loud.
@@ -146,8 +165,34 @@ func (w *walker) unorderedArray(e elements, n int) bool {
 		equal = w.element(e, k, next) && equal
 		next++
 	}
-	w.pairs = w.pairs[:pb]
+	w.pairs, w.kids = w.pairs[:pb], w.kids[:kb]
 	return equal
+}
+
+// sameInStep compares an unordered pair of arrays quietly, element k with
+// element k: most unordered arrays arrive in the same order, and then no
+// pairing (nor element list) is needed. ign and tol are what the elements
+// hid. On a difference it leaves the walker as it found it, budget and
+// visit count included, so that matchElements then spends exactly what it
+// would have alone; like matchElements, it counts as a match for the memo
+// of enclosing ordered arrays.
+func (w *walker) sameInStep(li, ci int32, n int) (ok bool, ign, tol int) {
+	w.matches++
+	budget, visits := w.budget, w.visits
+	outerIgn, outerTol := w.qIgnored, w.qTolerated
+	w.quiet++
+	ok = true
+	for k, le, ce := 0, li+1, ci+1; k < n && ok; k++ {
+		ok = w.elementAt(k, le, ce)
+		le, ce = le+w.l.nodes[le].size, ce+w.c.nodes[ce].size
+	}
+	w.quiet--
+	ign, tol = w.qIgnored-outerIgn, w.qTolerated-outerTol
+	w.qIgnored, w.qTolerated = outerIgn, outerTol
+	if !ok {
+		w.budget, w.visits = budget, visits
+	}
+	return ok, ign, tol
 }
 
 // matchElements pairs every legacy element with an equal, unused candidate
