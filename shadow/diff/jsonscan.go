@@ -336,11 +336,15 @@ func (sc *scanner) scanString(s []byte, i int) (int, bool, error) {
 			d[k] = simpleEscape[c]
 			i, k = i+1, k+1
 		case 'u':
-			if i+4 >= len(s) || !isHex4(s[i+1:i+5]) {
+			if i+4 >= len(s) {
 				return i, false, &parseError{i, "invalid \\u escape"}
 			}
-			if h := hexDigit[s[i+3]]; s[i+1] == '0' && s[i+2] == '0' && h < 8 {
-				d[k] = byte(h)<<4 | byte(hexDigit[s[i+4]])
+			h0, h1, h2, h3 := hexDigit[s[i+1]], hexDigit[s[i+2]], hexDigit[s[i+3]], hexDigit[s[i+4]]
+			if h0|h1|h2|h3 < 0 {
+				return i, false, &parseError{i, "invalid \\u escape"}
+			}
+			if h0|h1 == 0 && h2 < 8 { // ASCII, as Go writes <, > and &
+				d[k] = byte(h2)<<4 | byte(h3)
 				i, k = i+5, k+1
 				break
 			}
@@ -397,10 +401,6 @@ func skipDigits(s []byte, i int) int {
 		i++
 	}
 	return i
-}
-
-func isHex4(b []byte) bool {
-	return hexDigit[b[0]]|hexDigit[b[1]]|hexDigit[b[2]]|hexDigit[b[3]] >= 0
 }
 
 func hexVal(c byte) int { return int(hexDigit[c]) }
