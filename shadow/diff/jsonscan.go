@@ -161,8 +161,16 @@ key:
 			n = sc.push()
 			n.keyStart, n.keyEnd, n.keyEsc, pos = int32(p), int32(ke), false, ke+2
 			if c = s[pos]; c == '"' {
-				p = pos + 1
-				if w = sc.window(p); w != 0 && s[p+bits.TrailingZeros64(w)] == '"' {
+				// The key's window mostly holds the value's end too: past
+				// the key's closing quote, its next mark is the value's
+				// opening one (ke+1 is the colon), then comes the end.
+				if w &= w - 1; w != 0 {
+					w &= w - 1
+				}
+				if w == 0 {
+					p, w = pos+1, sc.window(pos+1)
+				}
+				if w != 0 && s[p+bits.TrailingZeros64(w)] == '"' {
 					kind, vs, pos = jString, pos, p+bits.TrailingZeros64(w)+1
 					goto memberEnd
 				}
