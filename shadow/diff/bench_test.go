@@ -114,6 +114,42 @@ func BenchmarkCompareProductMatch(b *testing.B) {
 	runCompare(b, cmp, l, c)
 }
 
+// BenchmarkCompareProductList is a list endpoint's pair: the corpus
+// product list grown to 30 items, against its encoding/json form, where
+// every item's keys come sorted: each item's members are looked up by key,
+// the case the per-depth member positions (memberIndex.guess) serve.
+func BenchmarkCompareProductList(b *testing.B) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "corpus", "bodies", "product_list.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var list struct {
+		Items      []json.RawMessage `json:"items"`
+		TotalCount int               `json:"total_count"`
+	}
+	if err := json.Unmarshal(raw, &list); err != nil {
+		b.Fatal(err)
+	}
+	var items [][]byte
+	for len(items) < 30 {
+		for _, it := range list.Items {
+			items = append(items, it)
+		}
+	}
+	legacy := append(append([]byte(`{"items":[`), bytes.Join(items[:30], []byte(","))...), `],"total_count":30}`...)
+	h := http.Header{"Content-Type": {"application/json"}}
+	l, c := Response{200, h, legacy}, Response{200, h, goEncode(b, legacy)}
+	cmp, err := NewComparer(Rules{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !cmp.Compare(l, c).Match {
+		b.Fatal("the list differs from its encoding/json form")
+	}
+	b.SetBytes(int64(len(l.Body) + len(c.Body)))
+	runCompare(b, cmp, l, c)
+}
+
 // The decoding approaches measured before choosing the flat tree: each
 // decodes both bodies of the pair, which is the floor of a comparison.
 func BenchmarkDecodeProductPair(b *testing.B) {

@@ -106,3 +106,38 @@ func emailRedactingComparer(t *testing.T) *Comparer {
 	}
 	return cmp
 }
+
+// TestResultDependsOnInputAlone: a pooled comparer that has compared other
+// pairs (the walker keeps scratch state, such as the member positions of
+// objects it met) gives the same result as a fresh one, also for arrays of
+// objects whose keys are out of order or repeated.
+func TestResultDependsOnInputAlone(t *testing.T) {
+	pairs := [][2]string{
+		{`{"a":[{"x":1,"y":2,"z":3},{"x":4,"y":5,"z":6}]}`, `{"a":[{"z":3,"y":2,"x":1},{"y":5,"z":6,"x":4}]}`},
+		{`{"a":[{"z":1,"x":2,"x":3},{"x":4,"z":5,"x":6}]}`, `{"a":[{"x":2,"x":3,"z":1},{"x":6,"z":5,"x":4}]}`},
+		{`{"a":[{"k":1,"j":2},{"j":3,"k":4,"k":5}]}`, `{"a":[{"j":2,"k":1},{"k":5,"j":3,"k":4}]}`},
+		{`[{"p":1,"q":2,"r":3,"s":4,"t":5,"u":6,"v":7,"w":8,"x":9}]`, `[{"x":9,"w":8,"v":7,"u":6,"t":5,"s":4,"r":3,"q":2,"p":0}]`},
+	}
+	used, err := NewComparer(Rules{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 3; round++ {
+		for i, p := range pairs {
+			fresh, err := NewComparer(Rules{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := fresh.Compare(jsonResp(p[0]), jsonResp(p[1]))
+			got := used.Compare(jsonResp(p[0]), jsonResp(p[1]))
+			if got.Match != want.Match || len(got.Differences) != len(want.Differences) {
+				t.Fatalf("round %d pair %d: %+v after other comparisons, %+v fresh", round, i, got.Differences, want.Differences)
+			}
+			for k := range got.Differences {
+				if got.Differences[k] != want.Differences[k] {
+					t.Fatalf("round %d pair %d: %+v after other comparisons, %+v fresh", round, i, got.Differences[k], want.Differences[k])
+				}
+			}
+		}
+	}
+}

@@ -25,6 +25,7 @@ type walker struct {
 	visits   int        // node visits that got past the raw bytes test, in any mode
 	matches  int        // matchElements calls so far
 	memo     []elemMemo // stack of loud element outcomes (see orderedArray)
+	shapes   [][]int32  // per path depth, member positions of the last object (see memberIndex)
 	red      redactor
 	buf      []byte // scratch for rendering paths and values before they become strings
 	strs     unescaper
@@ -41,6 +42,9 @@ func (w *walker) reset(rules *compiledRules, res *Result, maxDiffs int, l, c *jt
 	w.rules, w.res, w.maxDiffs, w.l, w.c = rules, res, maxDiffs, l, c
 	w.path, w.pairs, w.kslots, w.kids = w.path[:0], w.pairs[:0], w.kslots[:0], w.kids[:0]
 	w.memo = w.memo[:0]
+	for i := range w.shapes {
+		w.shapes[i] = w.shapes[i][:0]
+	}
 	w.quiet, w.budget, w.qIgnored, w.qTolerated = 0, quietBudget, 0, 0
 	if w.red.set == nil && len(rules.redactBody) > 0 {
 		w.red = newRedactor(rules.redactBody)
@@ -275,7 +279,7 @@ func (w *walker) members(d int, li, ci int32, k int, lm int32) bool {
 	}
 	nl := int(w.l.nodes[li].count)
 	sb := len(w.kslots)
-	var mi memberIndex
+	mi := memberIndex{guess: w.shape(d, nl)}
 	equal := true
 	for ; k < nl && (equal || w.quiet == 0); k++ {
 		ln := &w.l.nodes[lm]
@@ -327,6 +331,26 @@ const scanLimit = 8
 type memberIndex struct {
 	base, mask int
 	built      bool
+	// guess holds, per legacy position, where the last object seen at
+	// this depth had that member on the candidate side (-1: unknown).
+	// Elements of one array share a shape, so from the second element on
+	// the guess is mostly right, and is updated as members are found.
+	guess []int32
+}
+
+// shape returns the guesses for an object of nl members at path depth d.
+// They are kept for the current comparison only, so that its result
+// depends on its input alone (objects with duplicate keys included).
+func (w *walker) shape(d, nl int) []int32 {
+	for len(w.shapes) <= d {
+		w.shapes = append(w.shapes, nil)
+	}
+	g := w.shapes[d]
+	for len(g) < nl {
+		g = append(g, -1)
+	}
+	w.shapes[d] = g
+	return g[:nl]
 }
 
 // findMember returns the unmatched candidate member (of cks) with ln's
@@ -349,8 +373,11 @@ func (w *walker) findMember(ln *jnode, k int, cks []int32, mi *memberIndex) int3
 	}
 	take := func(j int) int32 {
 		cm := cks[j]
-		cks[j] = -1
+		cks[j], mi.guess[k] = -1, int32(j)
 		return cm
+	}
+	if j := int(mi.guess[k]); j >= 0 && j < nc && match(j) {
+		return take(j)
 	}
 	if k < nc && match(k) {
 		return take(k)
