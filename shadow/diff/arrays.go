@@ -29,6 +29,17 @@ func (w *walker) elementsOf(li, ci int32, n int) (elements, int) {
 	return elements{w.kids[kb : kb+n], w.kids[kb+n:]}, kb // stay valid: later pushes only append
 }
 
+// inStep compares the n elements of arrays li and ci pairwise in order,
+// through the sibling links, until one pair differs.
+func (w *walker) inStep(li, ci int32, n int) bool {
+	equal := true
+	for k, le, ce := 0, li+1, ci+1; k < n && equal; k++ {
+		equal = w.elementAt(k, le, ce)
+		le, ce = le+w.l.nodes[le].size, ce+w.c.nodes[ce].size
+	}
+	return equal
+}
+
 // elementAt compares legacy element k (node le) with candidate node ce.
 func (w *walker) elementAt(k int, le, ce int32) bool {
 	w.pushIndex(k)
@@ -77,10 +88,7 @@ func (w *walker) mayEndHere(ps patternSet) bool {
 type elements struct{ l, c []int32 }
 
 func (w *walker) element(e elements, lk, ck int) bool {
-	w.pushIndex(lk)
-	eq := w.value(e.l[lk], e.c[ck])
-	w.pop()
-	return eq
+	return w.elementAt(lk, e.l[lk], e.c[ck])
 }
 
 type mark struct{ diffs, omitted, ignored, tolerated int }
@@ -96,15 +104,10 @@ func (w *walker) rollback(m mark) {
 }
 
 func (w *walker) orderedArray(li, ci int32, n int) bool {
-	le, ce := li+1, ci+1
 	if w.quiet > 0 {
-		equal := true
-		for k := 0; k < n && equal; k++ {
-			equal = w.elementAt(k, le, ce)
-			le, ce = le+w.l.nodes[le].size, ce+w.c.nodes[ce].size
-		}
-		return equal
+		return w.inStep(li, ci, n)
 	}
+	le, ce := li+1, ci+1
 	m := w.mark()
 	mb := len(w.memo)
 	equal := true
@@ -181,11 +184,7 @@ func (w *walker) sameInStep(li, ci int32, n int) (ok bool, ign, tol int) {
 	budget, visits := w.budget, w.visits
 	outerIgn, outerTol := w.qIgnored, w.qTolerated
 	w.quiet++
-	ok = true
-	for k, le, ce := 0, li+1, ci+1; k < n && ok; k++ {
-		ok = w.elementAt(k, le, ce)
-		le, ce = le+w.l.nodes[le].size, ce+w.c.nodes[ce].size
-	}
+	ok = w.inStep(li, ci, n)
 	w.quiet--
 	ign, tol = w.qIgnored-outerIgn, w.qTolerated-outerTol
 	w.qIgnored, w.qTolerated = outerIgn, outerTol
