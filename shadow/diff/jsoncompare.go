@@ -114,10 +114,7 @@ func (w *walker) value(li, ci int32) bool {
 		return w.report(KindNumeric, li, ci)
 	case jString:
 		// The raw bytes differ: only escapes can make the values equal.
-		if !ln.esc && !cn.esc {
-			return w.report(KindValue, li, ci)
-		}
-		if bytes.Equal(w.l.str(ln), w.c.str(cn)) {
+		if (ln.esc || cn.esc) && bytes.Equal(w.l.str(ln), w.c.str(cn)) {
 			return true
 		}
 		return w.report(KindValue, li, ci)
