@@ -305,3 +305,39 @@ func TestPerTypeClusterDiscovery(t *testing.T) {
 	assert.Equal(t, h.srv.Versions()[resource.ClusterType], resp.GetVersionInfo())
 	assert.Len(t, resp.GetResources(), 2)
 }
+
+// TestReconnectedNodeGetsTheCurrentConfig: an Envoy that lost its
+// connection (a restart, a network break) while a percent moved gets the
+// current version of every type on its new connection, without replaying
+// what it missed, and is listed as connected again from the new time.
+func TestReconnectedNodeGetsTheCurrentConfig(t *testing.T) {
+	h := newHarness(t)
+	ctx := waitCtx(t)
+	require.NoError(t, h.srv.Update(ctx, xdstest.Resources(10)))
+	v1 := h.srv.Versions()
+	conn := xdstest.Dial(t, h.addr)
+	first := h.envoyOn(t, conn, "envoy-1", xdstest.Options{})
+	require.NoError(t, first.WaitVersions(ctx, v1))
+	require.NoError(t, h.srv.WaitFor(ctx, nodeAcked("envoy-1", v1)))
+	before, _ := h.srv.Node("envoy-1")
+
+	require.NoError(t, conn.Close()) // the connection drops under the stream
+	require.NoError(t, h.srv.WaitFor(ctx, func(nodes []xds.Node) bool {
+		return len(nodes) == 1 && !nodes[0].Connected
+	}))
+	require.NoError(t, h.srv.Update(ctx, xdstest.Resources(30)))
+	v2 := h.srv.Versions()
+	require.NotEqual(t, v1[resource.RouteType], v2[resource.RouteType])
+
+	again := h.envoyOn(t, xdstest.Dial(t, h.addr), "envoy-1", xdstest.Options{})
+	require.NoError(t, again.WaitVersions(ctx, v2))
+	require.NoError(t, h.srv.WaitFor(ctx, nodeAcked("envoy-1", v2)))
+	assert.Equal(t, uint32(30), catalogWeight(t, again))
+	for _, url := range allTypes {
+		assert.Equal(t, 1, again.Responses(url), "%s: one response on the new stream, the current one", url)
+	}
+	after, _ := h.srv.Node("envoy-1")
+	assert.True(t, after.Connected)
+	assert.True(t, after.ConnectedAt.After(before.ConnectedAt), "a new connection period")
+	assert.Len(t, h.srv.Nodes(), 1, "the same node, not a second one")
+}

@@ -2,6 +2,8 @@ package edge
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"github.com/envoyproxy/go-control-plane/pkg/resource/v3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/strangler-dev/strangler/controlplane"
@@ -153,4 +156,68 @@ func TestUnknownClusterAndNoRoute(t *testing.T) {
 	assert.Empty(t, strings.TrimSpace(body))
 	_, body, _ = get(t, url+"/rest/V1/products/1", nil)
 	assert.Contains(t, []string{"legacy", "new"}, body, "the real route still works")
+}
+
+// TestReconnectKeepsServingThenTakesNewConfig: when the control plane goes
+// away the edge keeps serving the configuration it accepted, and when a
+// control plane answers again on the same address the edge subscribes anew
+// (its back-off loop) and takes that one's configuration.
+func TestReconnectKeepsServingThenTakesNewConfig(t *testing.T) {
+	legacy, newer := newBackend(t, "legacy"), newBackend(t, "new")
+	routeAt := func(percent int) string {
+		return strings.Replace(splitRoute, "percent: 25", fmt.Sprintf("percent: %d", percent), 1)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	// servePlane runs a control plane with the file's configuration on
+	// addr ("" for a free port) and returns it, its address and its stop.
+	servePlane := func(addr, file string) (*xds.Server, string, func()) {
+		srv, err := xds.NewServer(ctx, xds.Options{Logger: testLogger()})
+		require.NoError(t, err)
+		f, err := routes.Parse("routes.yaml", []byte(file))
+		require.NoError(t, err)
+		res, err := controlplane.Translate(f)
+		require.NoError(t, err)
+		require.NoError(t, srv.Update(ctx, res))
+		if addr == "" {
+			addr = "127.0.0.1:0"
+		}
+		lis, err := net.Listen("tcp", addr)
+		require.NoError(t, err)
+		g := grpc.NewServer(xds.GRPCServerOptions()...)
+		srv.Register(g)
+		go func() { _ = g.Serve(lis) }()
+		t.Cleanup(g.Stop)
+		return srv, lis.Addr().String(), g.Stop
+	}
+	acked := func(srv *xds.Server) {
+		t.Helper()
+		want := srv.Versions()
+		require.NoError(t, srv.WaitFor(ctx, func([]xds.Node) bool {
+			n, ok := srv.Node("edge-reconnect")
+			return ok && n.Connected && mapsEqual(n.Acked, want)
+		}), "node state: %+v", nodeState(srv, "edge-reconnect"))
+	}
+	bodies := func(url string) map[string]int {
+		seen := map[string]int{}
+		for range 20 {
+			status, body, _ := get(t, url+"/rest/V1/products/1", nil)
+			require.Equal(t, http.StatusOK, status)
+			seen[body]++
+		}
+		return seen
+	}
+
+	first, addr, stop := servePlane("", twoBackendFile(legacy, newer, routeAt(0)))
+	e := startEdge(t, addr, "edge-reconnect")
+	url := "http://" + e.Addr().String()
+	acked(first)
+	assert.Equal(t, map[string]int{"legacy": 20}, bodies(url))
+
+	stop()
+	assert.Equal(t, map[string]int{"legacy": 20}, bodies(url), "the accepted configuration keeps serving without a control plane")
+
+	second, _, _ := servePlane(addr, twoBackendFile(legacy, newer, routeAt(100)))
+	acked(second)
+	assert.Equal(t, map[string]int{"new": 20}, bodies(url), "the new control plane's configuration")
 }
