@@ -67,15 +67,23 @@ func startDirectPlane(t *testing.T, file string) *directPlane {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
+	srv, res := newPlane(ctx, t, file)
+	p := &directPlane{srv: srv, addr: xdstest.Serve(t, srv), res: res}
+	p.push(t)
+	return p
+}
+
+// newPlane is an xDS server, not serving yet, and the translation of a
+// route file for it.
+func newPlane(ctx context.Context, t *testing.T, file string) (*xds.Server, *controlplane.Resources) {
+	t.Helper()
 	srv, err := xds.NewServer(ctx, xds.Options{Logger: testLogger()})
 	require.NoError(t, err)
 	f, err := routes.Parse("routes.yaml", []byte(file))
 	require.NoError(t, err)
 	res, err := controlplane.Translate(f)
 	require.NoError(t, err)
-	p := &directPlane{srv: srv, addr: xdstest.Serve(t, srv), res: res}
-	p.push(t)
-	return p
+	return srv, res
 }
 
 func (p *directPlane) push(t *testing.T) {
@@ -172,12 +180,7 @@ func TestReconnectKeepsServingThenTakesNewConfig(t *testing.T) {
 	// servePlane runs a control plane with the file's configuration on
 	// addr ("" for a free port) and returns it, its address and its stop.
 	servePlane := func(addr, file string) (*xds.Server, string, func()) {
-		srv, err := xds.NewServer(ctx, xds.Options{Logger: testLogger()})
-		require.NoError(t, err)
-		f, err := routes.Parse("routes.yaml", []byte(file))
-		require.NoError(t, err)
-		res, err := controlplane.Translate(f)
-		require.NoError(t, err)
+		srv, res := newPlane(ctx, t, file)
 		require.NoError(t, srv.Update(ctx, res))
 		if addr == "" {
 			addr = "127.0.0.1:0"
