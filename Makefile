@@ -22,6 +22,10 @@ build:
 
 fuzz: ## a short run of each fuzz target
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./routes
+	$(GO) test -run '^$$' -fuzz FuzzRouteFileToSnapshot -fuzztime 30s ./controlplane/xds
+	$(GO) test -run '^$$' -fuzz FuzzCompare -fuzztime 30s ./shadow/diff
+	$(GO) test -run '^$$' -fuzz FuzzStringsEqual -fuzztime 30s ./shadow/diff
+	$(GO) test -run '^$$' -fuzz FuzzParseAgreesWithEncodingJSON -fuzztime 30s ./shadow/diff
 
 golden: ## regenerate golden files; review the diff before committing
 	$(GO) test ./controlplane/... -run Golden -update

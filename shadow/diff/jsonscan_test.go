@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/rand/v2"
 	"os"
@@ -30,28 +31,7 @@ func TestParseAgreesWithEncodingJSON(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	alphabet := []byte(`"\u{}[]:,0a 1e.-tnfé/` + "\xc3\xa9")
 	var tr jtree // reused, as the comparer reuses it
-	check := func(b []byte) {
-		err := tr.parse(b)
-		if valid := json.Valid(b); (err == nil) != valid {
-			t.Fatalf("%q: parse error %v, encoding/json says valid=%v", b, err, valid)
-		}
-		if err != nil {
-			return
-		}
-		for i := range tr.nodes {
-			n := &tr.nodes[i]
-			if n.kind != jString {
-				continue
-			}
-			var want string
-			if err := json.Unmarshal(tr.raw(i), &want); err != nil {
-				t.Fatalf("%q node %d: %v", b, i, err)
-			}
-			if got := string(tr.str(n)); got != want && !strings.ContainsRune(want, '\uFFFD') {
-				t.Fatalf("%q node %d: decoded %q, encoding/json %q", b, i, got, want)
-			}
-		}
-	}
+	check := func(b []byte) { agreesWithEncodingJSON(t, &tr, b) }
 	edit := func(b []byte) []byte {
 		b = append([]byte(nil), b...)
 		for e := rng.IntN(4); e >= 0; e-- {
@@ -86,5 +66,50 @@ func TestParseAgreesWithEncodingJSON(t *testing.T) {
 			w[i] = `ab\"u0/Dd8`[rng.IntN(10)]
 		}
 		check(append(append([]byte(`{"k":["`), w...), `"]}`...))
+	}
+}
+
+// FuzzParseAgreesWithEncodingJSON is the test above with the fuzzer's
+// inputs. The tokenizer tolerates control characters inside strings, where
+// encoding/json rejects them: an input it accepts and encoding/json does
+// not is let pass when it holds one.
+func FuzzParseAgreesWithEncodingJSON(f *testing.F) {
+	for _, s := range []string{`{"a":"b\u00e9\/","c":[1,-2.5e3,true,null,{}]}`, `["\ud83d\ude00", "x\"y"]`, " {\"k\" :\t\"v\" }\r\n"} {
+		f.Add([]byte(s))
+	}
+	var tr jtree
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if tr.parse(b) == nil && !json.Valid(b) && bytes.ContainsFunc(b, func(r rune) bool { return r < ' ' }) {
+			return
+		}
+		agreesWithEncodingJSON(t, &tr, b)
+	})
+}
+
+// agreesWithEncodingJSON fails t unless tr.parse accepts b exactly when
+// encoding/json does and decodes every string value as it does (values it
+// turns into U+FFFD, from invalid UTF-8, excepted: the tokenizer keeps such
+// bytes).
+func agreesWithEncodingJSON(t *testing.T, tr *jtree, b []byte) {
+	t.Helper()
+	err := tr.parse(b)
+	if valid := json.Valid(b); (err == nil) != valid {
+		t.Fatalf("%q: parse error %v, encoding/json says valid=%v", b, err, valid)
+	}
+	if err != nil {
+		return
+	}
+	for i := range tr.nodes {
+		n := &tr.nodes[i]
+		if n.kind != jString {
+			continue
+		}
+		var want string
+		if err := json.Unmarshal(tr.raw(i), &want); err != nil {
+			t.Fatalf("%q node %d: %v", b, i, err)
+		}
+		if got := string(tr.str(n)); got != want && !strings.ContainsRune(want, '\uFFFD') {
+			t.Fatalf("%q node %d: decoded %q, encoding/json %q", b, i, got, want)
+		}
 	}
 }
