@@ -1,25 +1,13 @@
 package console
 
 import (
-	"encoding/json"
 	"net/http"
+
+	"github.com/strangler-dev/strangler/internal/httpjson"
 )
 
-type apiError struct {
-	Error string `json:"error"`
-}
-
 func writeError(w http.ResponseWriter, code int, msg string) {
-	writeJSON(w, code, apiError{Error: msg})
+	writeJSON(w, code, httpjson.Error{Error: msg})
 }
 
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		code, body = http.StatusInternalServerError, []byte(`{"error":"encode response"}`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store") // live state
-	w.WriteHeader(code)
-	_, _ = w.Write(append(body, '\n')) // the client went away: nothing to do
-}
+func writeJSON(w http.ResponseWriter, code int, v any) { httpjson.Write(w, code, v, false) }

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/strangler-dev/strangler/internal/httpjson"
 )
 
 // ErrUnauthorized is an action refused for its token (or for want of one).
@@ -129,20 +131,7 @@ func (h *adminAPI) reply(w http.ResponseWriter, v any, err error) {
 }
 
 func writeError(w http.ResponseWriter, code int, msg string) {
-	writeJSON(w, code, apiError{Error: msg})
+	writeJSON(w, code, httpjson.Error{Error: msg})
 }
 
-type apiError struct {
-	Error string `json:"error"`
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	body, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		code, body = http.StatusInternalServerError, []byte(`{"error": "encode response"}`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store") // live state
-	w.WriteHeader(code)
-	_, _ = w.Write(append(body, '\n')) // the client went away: nothing to do
-}
+func writeJSON(w http.ResponseWriter, code int, v any) { httpjson.Write(w, code, v, true) }

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/strangler-dev/strangler/internal/httpjson"
 )
 
 // Client calls a control plane's rollout API (AdminHandler), for the CLI.
@@ -121,7 +123,7 @@ func (c *Client) call(ctx context.Context, method, path string, body []byte, int
 		return fmt.Errorf("rollout api %s %s: read answer: %w", method, path, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		var e apiError
+		var e httpjson.Error
 		if json.Unmarshal(raw, &e) != nil || e.Error == "" {
 			e.Error = fmt.Sprintf("%s %s: HTTP %d: %.200s", method, path, resp.StatusCode, raw)
 		}
