@@ -67,12 +67,6 @@ func (t *jtree) parse(src []byte) error {
 	return err
 }
 
-// key returns a member's raw key bytes.
-func (t *jtree) key(i int) []byte {
-	n := &t.nodes[i]
-	return t.src[n.keyStart:n.keyEnd]
-}
-
 // str returns a string node's decoded value.
 func (t *jtree) str(n *jnode) []byte {
 	if n.esc {
